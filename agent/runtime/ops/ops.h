@@ -1,0 +1,17 @@
+// The reference kernels: one ops/<op>.cc per operator family, each adding its registrations.
+#pragma once
+
+namespace bsb::rt {
+
+class KernelRegistry;
+
+void RegisterReshape(KernelRegistry& r);
+void RegisterFullyConnected(KernelRegistry& r);
+
+// Every reference kernel (op_registry.cc).
+inline void RegisterReferenceKernels(KernelRegistry& r) {
+  RegisterReshape(r);
+  RegisterFullyConnected(r);
+}
+
+}  // namespace bsb::rt

@@ -1,0 +1,34 @@
+// Calibration: runs a float32 Model over real samples and records every tensor's range.
+//
+// Deviation (tell the lead): the brief asks for calibration through agent/runtime. At the time
+// of writing the runtime had no float kernels beyond RESHAPE and no per-tensor hook after
+// Invoke (its planner reuses activation memory), so calibration runs this small float
+// reference evaluator over the same Model the quantizer rewrites. It supports the zoo's ops:
+// CONV_2D, DEPTHWISE_CONV_2D, MAX/AVERAGE_POOL_2D, RESHAPE, FULLY_CONNECTED, SOFTMAX, RELU,
+// RELU6, LOGISTIC, TANH; any other op is an error naming it.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "agent/common/idx.h"
+#include "artifacts/tflite_model.h"
+#include "support/result.h"
+
+namespace bsb::artifacts {
+
+struct TensorRange {
+  float min = 0.0f, max = 0.0f;
+  bool seen = false;
+};
+
+// Output values of every tensor after one float inference (index = tensor index; constants
+// hold their data). Fails on an unsupported operator or a non-float model.
+Result<std::vector<std::vector<float>>> EvaluateFloat(const Model& model, const std::vector<float>& input);
+
+// Ranges over the first `samples` images (pixels * scale + offset), one per tensor.
+Result<std::vector<TensorRange>> Calibrate(const Model& model, const idx::Images& images,
+                                           uint32_t samples, float scale, float offset);
+
+}  // namespace bsb::artifacts

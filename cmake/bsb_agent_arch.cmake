@@ -1,0 +1,15 @@
+# bsb_agent_arch(<out-var>): the agent architecture name for the compiler in use
+# (x86_64, aarch64, armv7) — the directory name under build/agents/.
+function(bsb_agent_arch out)
+  string(TOLOWER "${CMAKE_SYSTEM_PROCESSOR}" p)
+  if(p MATCHES "^(x86_64|amd64)$")
+    set(arch x86_64)
+  elseif(p MATCHES "^(aarch64|arm64)$")
+    set(arch aarch64)
+  elseif(p MATCHES "^arm")
+    set(arch armv7)
+  else()
+    set(arch ${p})
+  endif()
+  set(${out} ${arch} PARENT_SCOPE)
+endfunction()

@@ -1,0 +1,106 @@
+#include "reports/comparison.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <map>
+#include <numeric>
+#include <tuple>
+
+namespace bsb::reports {
+
+namespace {
+
+bool HasMetrics(const Cell& cell) {
+  return cell.status == CellStatus::kOk && cell.result && cell.result->metrics;
+}
+
+using BaselineKey = std::tuple<std::string, std::string, std::string>;  // model, target, axes
+
+BaselineKey KeyOf(const Cell& cell) { return {cell.model, cell.target, AxesLabel(cell)}; }
+
+}  // namespace
+
+std::optional<double> Agreement(const std::vector<uint32_t>& a, const std::vector<uint32_t>& b) {
+  if (a.size() != b.size() || a.empty()) return std::nullopt;
+  size_t same = 0;
+  for (size_t i = 0; i < a.size(); ++i) same += a[i] == b[i] ? 1 : 0;
+  return static_cast<double>(same) / static_cast<double>(a.size());
+}
+
+std::vector<Comparison> CompareToBaselines(const ResultSet& set) {
+  std::map<BaselineKey, size_t> baselines;
+  for (size_t i = 0; i < set.cells.size(); ++i) {
+    const Cell& cell = set.cells[i];
+    if (cell.scheme == "fp32" && HasMetrics(cell)) baselines.emplace(KeyOf(cell), i);
+  }
+
+  std::vector<Comparison> out(set.cells.size());
+  for (size_t i = 0; i < set.cells.size(); ++i) {
+    const Cell& cell = set.cells[i];
+    if (!HasMetrics(cell)) continue;
+    Comparison& c = out[i];
+    const protocol::Metrics& m = *cell.result->metrics;
+    if (m.samples > 0) c.accuracy_ci95 = WilsonInterval(m.CorrectCount(), m.samples);
+
+    auto found = baselines.find(KeyOf(cell));
+    if (found == baselines.end()) continue;
+    c.baseline = found->second;
+    const protocol::CellResult& base_result = *set.cells[found->second].result;
+    const protocol::Metrics& base = *base_result.metrics;
+    if (base.size_bytes > 0) {
+      c.size_ratio = static_cast<double>(m.size_bytes) / static_cast<double>(base.size_bytes);
+    }
+    // A zero p50 (a timer too coarse for the model) gives no ratio rather than 0 or ∞.
+    if (m.latency_ms.p50 > 0 && base.latency_ms.p50 > 0) {
+      c.speedup = base.latency_ms.p50 / m.latency_ms.p50;
+    }
+    c.accuracy_delta = m.accuracy - base.accuracy;
+    // The baseline against itself: the delta is exactly 0, an interval would be noise.
+    if (m.samples > 0 && base.samples > 0 && found->second != i) {
+      c.accuracy_delta_ci95 = NewcombeDifferenceInterval(m.CorrectCount(), m.samples,
+                                                         base.CorrectCount(), base.samples);
+    }
+    c.agreement = Agreement(cell.result->predictions, base_result.predictions);
+  }
+  return out;
+}
+
+std::string CellTitle(const Cell& cell) {
+  std::string title = cell.model + " " + cell.scheme + " on " + cell.target;
+  std::string axes = AxesLabel(cell);
+  if (!axes.empty()) title += " [" + axes + "]";
+  return title + " (cell " + cell.id + ")";
+}
+
+std::vector<GateFinding> EvaluateGates(const ResultSet& set,
+                                       const std::vector<Comparison>& comparisons) {
+  std::vector<GateFinding> findings;
+  if (!set.gates.accuracy_drop) return findings;
+  const double threshold = *set.gates.accuracy_drop;
+  for (size_t i : ReportOrder(set)) {
+    const Comparison& c = comparisons[i];
+    if (set.cells[i].scheme == "fp32" || !c.accuracy_delta) continue;
+    const double drop = -*c.accuracy_delta;
+    if (drop <= threshold) continue;
+    char numbers[96];
+    std::snprintf(numbers, sizeof numbers, "accuracy drop %.4f > %.4f against fp32", drop,
+                  threshold);
+    findings.push_back({i, "accuracy_drop", drop, threshold,
+                        CellTitle(set.cells[i]) + ": " + numbers});
+  }
+  return findings;
+}
+
+std::vector<size_t> ReportOrder(const ResultSet& set) {
+  std::vector<size_t> order(set.cells.size());
+  std::iota(order.begin(), order.end(), size_t{0});
+  auto key = [&set](size_t i) {
+    const Cell& c = set.cells[i];
+    return std::make_tuple(c.model, c.target, AxesLabel(c), SchemeRank(c.scheme), c.scheme, c.id);
+  };
+  std::stable_sort(order.begin(), order.end(),
+                   [&key](size_t a, size_t b) { return key(a) < key(b); });
+  return order;
+}
+
+}  // namespace bsb::reports
