@@ -14,7 +14,6 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("bsb-matrix ") + BSB_VERSION + " (" + BSB_GIT_REVISION + ")");
   app.require_subcommand(1);
   int exit_code = static_cast<int>(bsb::ExitCode::kOk);
-  (void)exit_code;
   bsb::RegisterZoo(app, exit_code);
   bsb::RegisterQuantize(app, exit_code);
   bsb::RegisterValidate(app, exit_code);
@@ -23,7 +22,11 @@ int main(int argc, char** argv) {
   bsb::RegisterInspect(app, exit_code);
 
   try {
-    CLI11_PARSE(app, argc, argv);
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // --help and --version are "errors" with exit code 0; anything else is invalid input.
+    const int code = app.exit(e);
+    return code == 0 ? 0 : static_cast<int>(bsb::ExitCode::kInvalidInput);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "bsb-matrix: internal error: %s\n", e.what());
     return static_cast<int>(bsb::ExitCode::kInternal);
