@@ -150,7 +150,8 @@ void ObjectReader::OptionalNumber(const char* key, std::optional<double>* out) {
 
 void ObjectReader::RejectUnknownKeys(std::initializer_list<const char*> known) {
   if (!ok()) return;
-  for (const auto& [key, value] : object_.items()) {
+  for (const auto& item : object_.items()) {
+    const std::string& key = item.key();
     bool is_known = std::any_of(known.begin(), known.end(),
                                 [&key](const char* k) { return key == k; });
     if (!is_known) {
