@@ -24,7 +24,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   ending.stdout_text = text;
   ending.stderr_text = text.substr(0, text.size() / 2);
   Outcome<std::string> run = ClassifyAgentRun("fuzz", ending);
-  if (run.ok() && (run.value().empty() || run.value().front() != '{')) std::abort();
+  if (run.ok()) {
+    const std::size_t brace = run.value().find_first_not_of(" \t\r\n");
+    if (brace == std::string::npos || run.value()[brace] != '{') std::abort();
+  }
   if (!run.ok() && run.failure().message.empty()) std::abort();
   if (TailOf(text, 64).size() > text.size()) std::abort();
   return 0;
