@@ -7,11 +7,13 @@ class KernelRegistry;
 
 void RegisterReshape(KernelRegistry& r);
 void RegisterFullyConnected(KernelRegistry& r);
+void RegisterConv(KernelRegistry& r);
 
 // Every reference kernel (op_registry.cc).
 inline void RegisterReferenceKernels(KernelRegistry& r) {
   RegisterReshape(r);
   RegisterFullyConnected(r);
+  RegisterConv(r);
 }
 
 }  // namespace bsb::rt
