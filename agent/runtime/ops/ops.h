@@ -8,12 +8,14 @@ class KernelRegistry;
 void RegisterReshape(KernelRegistry& r);
 void RegisterFullyConnected(KernelRegistry& r);
 void RegisterConv(KernelRegistry& r);
+void RegisterDepthwiseConv(KernelRegistry& r);
 
 // Every reference kernel (op_registry.cc).
 inline void RegisterReferenceKernels(KernelRegistry& r) {
   RegisterReshape(r);
   RegisterFullyConnected(r);
   RegisterConv(r);
+  RegisterDepthwiseConv(r);
 }
 
 }  // namespace bsb::rt
