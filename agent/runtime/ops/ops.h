@@ -9,6 +9,7 @@ void RegisterReshape(KernelRegistry& r);
 void RegisterFullyConnected(KernelRegistry& r);
 void RegisterConv(KernelRegistry& r);
 void RegisterDepthwiseConv(KernelRegistry& r);
+void RegisterPooling(KernelRegistry& r);
 
 // Every reference kernel (op_registry.cc).
 inline void RegisterReferenceKernels(KernelRegistry& r) {
@@ -16,6 +17,7 @@ inline void RegisterReferenceKernels(KernelRegistry& r) {
   RegisterFullyConnected(r);
   RegisterConv(r);
   RegisterDepthwiseConv(r);
+  RegisterPooling(r);
 }
 
 }  // namespace bsb::rt
