@@ -10,6 +10,7 @@ void RegisterFullyConnected(KernelRegistry& r);
 void RegisterConv(KernelRegistry& r);
 void RegisterDepthwiseConv(KernelRegistry& r);
 void RegisterPooling(KernelRegistry& r);
+void RegisterPad(KernelRegistry& r);
 
 // Every reference kernel (op_registry.cc).
 inline void RegisterReferenceKernels(KernelRegistry& r) {
@@ -18,6 +19,7 @@ inline void RegisterReferenceKernels(KernelRegistry& r) {
   RegisterConv(r);
   RegisterDepthwiseConv(r);
   RegisterPooling(r);
+  RegisterPad(r);
 }
 
 }  // namespace bsb::rt
