@@ -12,7 +12,8 @@
 namespace bsb::rt::ops {
 
 // Persistent per-node data: the kernel parameters, followed in the same allocation by
-// O multipliers and O shifts on the quantized paths.
+// O int32 multipliers and O int8 shifts on the quantized paths (one 16-byte-aligned block
+// instead of three keeps the arena tail below TFLite Micro's).
 struct ConvData {
   kernels::ConvParams params;
   bool bias_is_int32 = false;  // int16x8 with an int32 bias (quantized_bias_type INT32)
@@ -102,7 +103,7 @@ inline Status PrepareConvLike(Context& ctx, Node& node, ConvPath path, const ker
     }
   }
 
-  const std::size_t extra = quantized ? 2 * sizeof(int32_t) * static_cast<std::size_t>(channels) : 0;
+  const std::size_t extra = quantized ? (sizeof(int32_t) + sizeof(int8_t)) * static_cast<std::size_t>(channels) : 0;
   void* block = ctx.AllocatePersistent(sizeof(ConvData) + extra);
   if (block == nullptr) return Status::kArenaTooSmall;
   auto* data = new (block) ConvData();
@@ -117,7 +118,7 @@ inline Status PrepareConvLike(Context& ctx, Node& node, ConvPath path, const ker
     case ConvPath::kInt8:
     case ConvPath::kInt16: {
       auto* multipliers = reinterpret_cast<int32_t*>(static_cast<uint8_t*>(block) + sizeof(ConvData));
-      int32_t* shifts = multipliers + channels;
+      auto* shifts = reinterpret_cast<int8_t*>(multipliers + channels);
       auto prepare = path == ConvPath::kInt8 ? kernels::PrepareConvInt8 : kernels::PrepareConvInt16;
       ks = prepare(options, in_shape, filter_shape, input->quant.scale(), input->quant.zero_point(), filter->quant.scales,
                    filter->quant.count, output->quant.scale(), output->quant.zero_point(), multipliers, shifts, &data->params);
