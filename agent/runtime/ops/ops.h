@@ -11,6 +11,7 @@ void RegisterConv(KernelRegistry& r);
 void RegisterDepthwiseConv(KernelRegistry& r);
 void RegisterPooling(KernelRegistry& r);
 void RegisterPad(KernelRegistry& r);
+void RegisterMean(KernelRegistry& r);
 
 // Every reference kernel (op_registry.cc).
 inline void RegisterReferenceKernels(KernelRegistry& r) {
@@ -20,6 +21,7 @@ inline void RegisterReferenceKernels(KernelRegistry& r) {
   RegisterDepthwiseConv(r);
   RegisterPooling(r);
   RegisterPad(r);
+  RegisterMean(r);
 }
 
 }  // namespace bsb::rt
