@@ -1,4 +1,4 @@
-// The operator glue of agent/runtime/ops on one-operator models with hand-computed outputs:
+// The rt-conv operator glue of agent/runtime/ops on one-operator models with hand-computed outputs:
 // MEAN (float and quantized, several axis sets), MAX_POOL_2D and AVERAGE_POOL_2D, PAD with the
 // zero point, hybrid CONV_2D, and Prepare's errors naming the operator and what is wrong.
 #include <gtest/gtest.h>
