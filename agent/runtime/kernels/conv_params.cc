@@ -52,7 +52,7 @@ KernelStatus PrepareQuantized(QuantType type, const ConvOptions& options, const 
                               const Shape& filter, float input_scale, int32_t input_zero_point,
                               const float* weight_scales, int32_t weight_scale_count,
                               float output_scale, int32_t output_zero_point,
-                              int32_t* multipliers, int32_t* shifts, ConvParams* params) {
+                              int32_t* multipliers, int8_t* shifts, ConvParams* params) {
   KernelStatus status = PrepareGeometry(options, input, filter, params);
   if (status != KernelStatus::kOk) return status;
   const int32_t channels = params->output_channels;
@@ -69,8 +69,9 @@ KernelStatus PrepareQuantized(QuantType type, const ConvOptions& options, const 
     const double real = static_cast<double>(input_scale) * static_cast<double>(weight_scale) /
                         static_cast<double>(output_scale);
     const QuantizedMultiplier qm = QuantizeMultiplier(real);
+    if (qm.shift < -31 || qm.shift > 31) return KernelStatus::kBadParams;
     multipliers[c] = qm.multiplier;
-    shifts[c] = qm.shift;
+    shifts[c] = static_cast<int8_t>(qm.shift);
   }
   params->per_channel_multiplier = multipliers;
   params->per_channel_shift = shifts;
@@ -92,7 +93,7 @@ KernelStatus PrepareConvInt8(const ConvOptions& options, const Shape& input, con
                              float input_scale, int32_t input_zero_point,
                              const float* weight_scales, int32_t weight_scale_count,
                              float output_scale, int32_t output_zero_point, int32_t* multipliers,
-                             int32_t* shifts, ConvParams* params) {
+                             int8_t* shifts, ConvParams* params) {
   return PrepareQuantized(QuantType::kInt8, options, input, filter, input_scale,
                           input_zero_point, weight_scales, weight_scale_count, output_scale,
                           output_zero_point, multipliers, shifts, params);
@@ -102,7 +103,7 @@ KernelStatus PrepareConvInt16(const ConvOptions& options, const Shape& input, co
                               float input_scale, int32_t input_zero_point,
                               const float* weight_scales, int32_t weight_scale_count,
                               float output_scale, int32_t output_zero_point, int32_t* multipliers,
-                              int32_t* shifts, ConvParams* params) {
+                              int8_t* shifts, ConvParams* params) {
   if (input_zero_point != 0 || output_zero_point != 0) return KernelStatus::kBadParams;
   return PrepareQuantized(QuantType::kInt16, options, input, filter, input_scale,
                           input_zero_point, weight_scales, weight_scale_count, output_scale,

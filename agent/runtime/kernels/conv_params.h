@@ -38,7 +38,10 @@ struct ConvParams {
   int32_t input_offset = 0;   // −z_in
   int32_t output_offset = 0;  // z_out
   const int32_t* per_channel_multiplier = nullptr;  // O entries (per-tensor scales broadcast)
-  const int32_t* per_channel_shift = nullptr;
+  // O entries. int8 rather than TFLM's int32: the values are identical (|shift| ≤ 31 for any
+  // multiplier MBQM can apply) and the persistent arena holds one per output channel of every
+  // conv, which is most of the tail on MobileNet-class models.
+  const int8_t* per_channel_shift = nullptr;
   QuantizedRange quantized_range;
   // Float and hybrid paths.
   FloatRange float_range;
@@ -55,19 +58,20 @@ KernelStatus PrepareConvFloat(const ConvOptions& options, const Shape& input, co
 // Geometry plus per-channel requantization: multiplier[o] = (double)s_in·(double)s_w[o or 0]
 // / (double)s_out (TFLite PopulateConvolutionQuantizationParams; a per-tensor weight scale is
 // broadcast, and unlike FULLY_CONNECTED the product is taken in double). multipliers/shifts
-// hold O entries and must stay alive (persistent). weight_scale_count is 1 or O.
+// hold O entries and must stay alive (persistent). weight_scale_count is 1 or O. A multiplier
+// whose shift falls outside [−31, 31] (scales no kernel can honour) is kBadParams.
 KernelStatus PrepareConvInt8(const ConvOptions& options, const Shape& input, const Shape& filter,
                              float input_scale, int32_t input_zero_point,
                              const float* weight_scales, int32_t weight_scale_count,
                              float output_scale, int32_t output_zero_point, int32_t* multipliers,
-                             int32_t* shifts, ConvParams* params);
+                             int8_t* shifts, ConvParams* params);
 
 // As int8 with int16 activations; zero points must be 0.
 KernelStatus PrepareConvInt16(const ConvOptions& options, const Shape& input, const Shape& filter,
                               float input_scale, int32_t input_zero_point,
                               const float* weight_scales, int32_t weight_scale_count,
                               float output_scale, int32_t output_zero_point, int32_t* multipliers,
-                              int32_t* shifts, ConvParams* params);
+                              int8_t* shifts, ConvParams* params);
 
 // Float activations with int8 weights; weight_scales stays referenced (it lives in the model).
 KernelStatus PrepareConvHybrid(const ConvOptions& options, const Shape& input,

@@ -7,11 +7,21 @@ class KernelRegistry;
 
 void RegisterReshape(KernelRegistry& r);
 void RegisterFullyConnected(KernelRegistry& r);
+void RegisterConv(KernelRegistry& r);
+void RegisterDepthwiseConv(KernelRegistry& r);
+void RegisterPooling(KernelRegistry& r);
+void RegisterPad(KernelRegistry& r);
+void RegisterMean(KernelRegistry& r);
 
 // Every reference kernel (op_registry.cc).
 inline void RegisterReferenceKernels(KernelRegistry& r) {
   RegisterReshape(r);
   RegisterFullyConnected(r);
+  RegisterConv(r);
+  RegisterDepthwiseConv(r);
+  RegisterPooling(r);
+  RegisterPad(r);
+  RegisterMean(r);
 }
 
 }  // namespace bsb::rt

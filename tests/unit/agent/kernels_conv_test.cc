@@ -115,7 +115,8 @@ TEST(KernelsConvInt8, PerChannelWithExtremeZeroPoints) {
   const Shape input = MakeShape({1, 2, 2, 1});
   const Shape filter = MakeShape({2, 2, 2, 1});
   const Shape output = MakeShape({1, 1, 1, 2});
-  int32_t multipliers[2], shifts[2];
+  int32_t multipliers[2];
+  int8_t shifts[2];
   ConvParams p;
   ASSERT_EQ(PrepareConvInt8(ConvOptions{}, input, filter, 0.5f, -128, s_w, 2, 0.25f, 100,
                             multipliers, shifts, &p),
@@ -152,6 +153,22 @@ TEST(KernelsConvInt8, PerChannelWithExtremeZeroPoints) {
   EXPECT_EQ(y[1], 0);
 }
 
+TEST(KernelsConvInt8, RejectsAMultiplierWhoseShiftDoesNotFitInt8) {
+  // s_in·s_w/s_out = 1e30·1/1e-10 = 1e40 ≈ 2^133: no int32 requantization can apply it, and the
+  // shift would not fit the int8 per-channel shift array.
+  const Shape one = MakeShape({1, 1, 1, 1});
+  const float s_w = 1.0f;
+  int32_t multipliers[1];
+  int8_t shifts[1];
+  ConvParams p;
+  EXPECT_EQ(PrepareConvInt8(ConvOptions{}, one, one, 1e30f, 0, &s_w, 1, 1e-10f, 0, multipliers, shifts, &p),
+            KernelStatus::kBadParams);
+  // The extreme that still fits: 2^-31 (shift −30) is accepted.
+  EXPECT_EQ(PrepareConvInt8(ConvOptions{}, one, one, 1.0f, 0, &s_w, 1, 2147483648.0f, 0, multipliers, shifts, &p),
+            KernelStatus::kOk);
+  EXPECT_EQ(shifts[0], -30);
+}
+
 TEST(KernelsConvInt8, SamePaddingSkipsTapsInsteadOfUsingZeroPoint) {
   // 1×1×2×1 input at z_in = −128 holding real [1, 1] (x = −127), 1×3 filter of ones, SAME:
   // pad 1 each side; output 0 sees taps {pad, 0, 1} → 2 (real), not 2 + the zero point.
@@ -162,7 +179,8 @@ TEST(KernelsConvInt8, SamePaddingSkipsTapsInsteadOfUsingZeroPoint) {
   const Shape filter = MakeShape({1, 1, 3, 1});
   ConvOptions o;
   o.padding = Padding::kSame;
-  int32_t multipliers[1], shifts[1];
+  int32_t multipliers[1];
+  int8_t shifts[1];
   ConvParams p;
   ASSERT_EQ(PrepareConvInt8(o, input, filter, 1.0f, -128, &s_w, 1, 1.0f, 0, multipliers, shifts,
                             &p),
@@ -182,7 +200,8 @@ TEST(KernelsConvInt16, SixtyFourBitBias) {
   const int8_t w[1] = {100};
   const int64_t bias[1] = {int64_t{1} << 39};
   const Shape one = MakeShape({1, 1, 1, 1});
-  int32_t multipliers[1], shifts[1];
+  int32_t multipliers[1];
+  int8_t shifts[1];
   ConvParams p;
   ASSERT_EQ(PrepareConvInt16(ConvOptions{}, one, one, s, 0, &s, 1, 32.0f, 0, multipliers, shifts,
                              &p),
@@ -280,7 +299,8 @@ TEST(KernelsDepthwiseInt8, RequantizesPerChannelWithTies) {
   const Shape filter = MakeShape({1, 1, 2, 4});
   ConvOptions o;
   o.depthwise = true;
-  int32_t multipliers[4], shifts[4];
+  int32_t multipliers[4];
+  int8_t shifts[4];
   ConvParams p;
   ASSERT_EQ(PrepareConvInt8(o, input, filter, 1.0f, 1, &s_w, 1, 2.0f, 0, multipliers, shifts, &p),
             KernelStatus::kOk);
@@ -302,7 +322,8 @@ TEST(KernelsDepthwiseInt16, SixtyFourBitBias) {
   const Shape one = MakeShape({1, 1, 1, 1});
   ConvOptions o;
   o.depthwise = true;
-  int32_t multipliers[1], shifts[1];
+  int32_t multipliers[1];
+  int8_t shifts[1];
   ConvParams p;
   ASSERT_EQ(PrepareConvInt16(o, one, one, s, 0, &s, 1, 32.0f, 0, multipliers, shifts, &p),
             KernelStatus::kOk);
