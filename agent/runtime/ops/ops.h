@@ -7,11 +7,17 @@ class KernelRegistry;
 
 void RegisterReshape(KernelRegistry& r);
 void RegisterFullyConnected(KernelRegistry& r);
+// rt-elem: softmax, quantize, elementwise, activation, concatenation.
+void RegisterSoftmax(KernelRegistry& r);
+void RegisterQuantize(KernelRegistry& r);
 
 // Every reference kernel (op_registry.cc).
 inline void RegisterReferenceKernels(KernelRegistry& r) {
   RegisterReshape(r);
   RegisterFullyConnected(r);
+  // rt-elem
+  RegisterSoftmax(r);
+  RegisterQuantize(r);
 }
 
 }  // namespace bsb::rt
