@@ -10,6 +10,7 @@ void RegisterFullyConnected(KernelRegistry& r);
 // rt-elem: softmax, quantize, elementwise, activation, concatenation.
 void RegisterSoftmax(KernelRegistry& r);
 void RegisterQuantize(KernelRegistry& r);
+void RegisterElementwise(KernelRegistry& r);
 
 // Every reference kernel (op_registry.cc).
 inline void RegisterReferenceKernels(KernelRegistry& r) {
@@ -18,6 +19,7 @@ inline void RegisterReferenceKernels(KernelRegistry& r) {
   // rt-elem
   RegisterSoftmax(r);
   RegisterQuantize(r);
+  RegisterElementwise(r);
 }
 
 }  // namespace bsb::rt
