@@ -11,6 +11,7 @@ void RegisterFullyConnected(KernelRegistry& r);
 void RegisterSoftmax(KernelRegistry& r);
 void RegisterQuantize(KernelRegistry& r);
 void RegisterElementwise(KernelRegistry& r);
+void RegisterActivations(KernelRegistry& r);
 
 // Every reference kernel (op_registry.cc).
 inline void RegisterReferenceKernels(KernelRegistry& r) {
@@ -20,6 +21,7 @@ inline void RegisterReferenceKernels(KernelRegistry& r) {
   RegisterSoftmax(r);
   RegisterQuantize(r);
   RegisterElementwise(r);
+  RegisterActivations(r);
 }
 
 }  // namespace bsb::rt
