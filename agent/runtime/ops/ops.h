@@ -12,6 +12,7 @@ void RegisterSoftmax(KernelRegistry& r);
 void RegisterQuantize(KernelRegistry& r);
 void RegisterElementwise(KernelRegistry& r);
 void RegisterActivations(KernelRegistry& r);
+void RegisterConcatenation(KernelRegistry& r);
 
 // Every reference kernel (op_registry.cc).
 inline void RegisterReferenceKernels(KernelRegistry& r) {
@@ -22,6 +23,7 @@ inline void RegisterReferenceKernels(KernelRegistry& r) {
   RegisterQuantize(r);
   RegisterElementwise(r);
   RegisterActivations(r);
+  RegisterConcatenation(r);
 }
 
 }  // namespace bsb::rt
