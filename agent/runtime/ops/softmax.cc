@@ -1,6 +1,7 @@
 // SOFTMAX glue: float32, and int8 input with int8 (1/256, −128) or int16 (1/65536, −32768)
 // output through TFLM's fixed-point path. Softmax runs over the innermost dimension.
-// int16 input is not implemented: it has no kernel, so the interpreter reports the types.
+// int16 → int16 uses TFLM's exp and 1/(1+x) lookup tables, generated once at Prepare into
+// persistent arena memory (2 × 513 int16, as TFLM allocates them).
 #include "agent/runtime/kernels/softmax.h"
 
 #include "agent/runtime/op_registry.h"
@@ -21,6 +22,7 @@ struct SoftmaxData {
   int32_t rows = 0;
   int32_t depth = 0;
   bool int16_output = false;
+  kernels::SoftmaxInt16Luts* luts = nullptr;  // int16 input only
 };
 
 Status PrepareCommon(Context& ctx, Node& node, SoftmaxData** out, float* beta) {
@@ -89,12 +91,41 @@ Status InvokeInt8(Context& ctx, const Node& node) {
   return Status::kOk;
 }
 
+Status PrepareInt16(Context& ctx, Node& node) {
+  SoftmaxData* data = nullptr;
+  float beta = 1.0f;
+  if (Status s = PrepareCommon(ctx, node, &data, &beta); s != Status::kOk) return s;
+  const Tensor* input = ctx.Input(node, 0);
+  const Tensor* output = ctx.Output(node, 0);
+  if (Status s = CheckType(ctx, node, output, tflite::TensorType_INT16, "output"); s != Status::kOk) return s;
+  if (Status s = CheckQuantized(ctx, node, input, "input"); s != Status::kOk) return s;
+  if (Status s = CheckQuantized(ctx, node, output, "output"); s != Status::kOk) return s;
+  data->luts = static_cast<kernels::SoftmaxInt16Luts*>(ctx.AllocatePersistent(sizeof(kernels::SoftmaxInt16Luts)));
+  if (data->luts == nullptr) return Status::kArenaTooSmall;
+  const kernels::KernelStatus ks = kernels::PrepareSoftmaxInt16(beta, input->quant.scale(), output->quant.scale(),
+                                                                output->quant.zero_point(), &data->params, data->luts);
+  if (ks == kernels::KernelStatus::kBadParams) {
+    return ctx.Fail(node, Status::kUnsupported,
+                    "output quantization (scale %g, zero point %d) is not the required (1/32768, 0), or beta·input scale is out of range",
+                    static_cast<double>(output->quant.scale()), static_cast<int>(output->quant.zero_point()));
+  }
+  return FromKernel(ctx, node, ks, "int16 parameters");
+}
+
+Status InvokeInt16(Context& ctx, const Node& node) {
+  const auto* data = static_cast<const SoftmaxData*>(node.user_data);
+  kernels::SoftmaxInt16(data->params, *data->luts, data->rows, data->depth, ctx.Input(node, 0)->As<int16_t>(),
+                        ctx.Output(node, 0)->As<int16_t>());
+  return Status::kOk;
+}
+
 }  // namespace
 
 void RegisterSoftmax(KernelRegistry& r) {
   constexpr int32_t op = tflite::BuiltinOperator_SOFTMAX;
   r.Register({op, tflite::TensorType_FLOAT32, -1, "reference", PrepareFloat, InvokeFloat});
   r.Register({op, tflite::TensorType_INT8, -1, "reference", PrepareInt8, InvokeInt8});
+  r.Register({op, tflite::TensorType_INT16, -1, "reference", PrepareInt16, InvokeInt16});
 }
 
 }  // namespace bsb::rt

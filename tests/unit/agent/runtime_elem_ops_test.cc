@@ -130,11 +130,23 @@ TEST(RuntimeOpsSoftmax, WrongOutputQuantizationIsRefused) {
   EXPECT_NE(r.message().find("(1/256, -128)"), std::string::npos) << r.message();
 }
 
-TEST(RuntimeOpsSoftmax, Int16InputHasNoKernel) {
+TEST(RuntimeOpsSoftmax, Int16ThroughTheLookupTables) {
   Runner r(Single(tflite::BuiltinOperator_SOFTMAX,
-                  {Act({1, 4}, TensorType_INT16, 0.001f, 0), Act({1, 4}, TensorType_INT16, 1.0f / 32768.0f, 0)}));
+                  {Act({2, 4}, TensorType_INT16, 0.001f, 0), Act({2, 4}, TensorType_INT16, 1.0f / 32768.0f, 0)}));
+  ASSERT_EQ(r.status(), Status::kOk) << r.message();
+  // Row 0: equal inputs, a quarter each; row 1: one input 32 above the rest takes nearly all.
+  const auto y = r.Run<int16_t>(std::vector<int16_t>{7, 7, 7, 7, 32000, 0, 0, 0});
+  EXPECT_EQ(y[0], 8192);
+  EXPECT_EQ(y[3], 8192);
+  EXPECT_GE(y[4], 32760);
+  EXPECT_LE(y[5], 2);
+}
+
+TEST(RuntimeOpsSoftmax, Int16WrongOutputQuantizationIsRefused) {
+  Runner r(Single(tflite::BuiltinOperator_SOFTMAX,
+                  {Act({1, 4}, TensorType_INT16, 0.001f, 0), Act({1, 4}, TensorType_INT16, 1.0f / 65536.0f, 0)}));
   EXPECT_EQ(r.status(), Status::kUnsupported);
-  EXPECT_NE(r.message().find("INT16"), std::string::npos) << r.message();
+  EXPECT_NE(r.message().find("(1/32768, 0)"), std::string::npos) << r.message();
 }
 
 // ---- QUANTIZE / DEQUANTIZE ----
