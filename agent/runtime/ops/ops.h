@@ -12,6 +12,11 @@ void RegisterDepthwiseConv(KernelRegistry& r);
 void RegisterPooling(KernelRegistry& r);
 void RegisterPad(KernelRegistry& r);
 void RegisterMean(KernelRegistry& r);
+void RegisterSoftmax(KernelRegistry& r);
+void RegisterQuantize(KernelRegistry& r);
+void RegisterElementwise(KernelRegistry& r);
+void RegisterActivations(KernelRegistry& r);
+void RegisterConcatenation(KernelRegistry& r);
 
 // Every reference kernel (op_registry.cc).
 inline void RegisterReferenceKernels(KernelRegistry& r) {
@@ -22,6 +27,11 @@ inline void RegisterReferenceKernels(KernelRegistry& r) {
   RegisterPooling(r);
   RegisterPad(r);
   RegisterMean(r);
+  RegisterSoftmax(r);
+  RegisterQuantize(r);
+  RegisterElementwise(r);
+  RegisterActivations(r);
+  RegisterConcatenation(r);
 }
 
 }  // namespace bsb::rt
