@@ -1,9 +1,12 @@
 #include "agent/runtime/kernels/depthwise_conv.h"
 
 #include "agent/runtime/kernels/fixedpoint.h"
+#include "agent/runtime/kernels/hybrid_quantize.h"
 
 namespace bsb::rt::kernels {
 namespace {
+
+constexpr size_t AlignUp16(size_t n) { return (n + 15) & ~size_t{15}; }
 
 inline int64_t Offset4(const Shape& s, int32_t a, int32_t b, int32_t c, int32_t d) {
   return ((static_cast<int64_t>(a) * s.Dim(1) + b) * s.Dim(2) + c) * s.Dim(3) + d;
@@ -100,6 +103,37 @@ void DepthwiseConvInt16(const ConvParams& params, const Shape& input, const int1
                         const Shape& output, int16_t* output_data) {
   DepthwiseQuantized<int16_t, int32_t>(params, input, input_data, filter, filter_data, bias,
                                        output, output_data);
+}
+
+void DepthwiseConvHybrid(const ConvParams& params, const Shape& input, const float* input_data,
+                         const Shape& filter, const int8_t* filter_data, const float* bias,
+                         const Shape& output, void* scratch, float* output_data) {
+  const int32_t batches = input.Dim(0);
+  const int32_t batch_size = input.Dim(1) * input.Dim(2) * input.Dim(3);
+  // Scratch layout as ConvHybridScratchBytes: int8 input copy, per-batch scale, per-batch offset.
+  auto* bytes = static_cast<uint8_t*>(scratch);
+  auto* quantized = reinterpret_cast<int8_t*>(bytes);
+  bytes += AlignUp16(static_cast<size_t>(input.FlatSize()));
+  auto* scaling = reinterpret_cast<float*>(bytes);
+  bytes += AlignUp16(static_cast<size_t>(batches) * sizeof(float));
+  auto* offsets = reinterpret_cast<int32_t*>(bytes);
+  for (int32_t b = 0; b < batches; ++b) {
+    const int64_t base = static_cast<int64_t>(b) * batch_size;
+    AsymmetricQuantizeFloats(input_data + base, batch_size, quantized + base, &scaling[b], &offsets[b]);
+  }
+  const int64_t per_batch_output = static_cast<int64_t>(output.Dim(1)) * output.Dim(2) * output.Dim(3);
+  const bool per_channel = params.weight_scale_count > 1;
+  ForEachDepthwiseOutput<int32_t>(
+      params, input, filter, output,
+      [&](int32_t& acc, int64_t i, int64_t w) {
+        acc += static_cast<int32_t>(filter_data[w]) * (quantized[i] - offsets[i / batch_size]);
+      },
+      [&](int32_t acc, int64_t out_index, int32_t oc) {
+        const float scale = params.weight_scales[per_channel ? oc : 0] * scaling[out_index / per_batch_output];
+        float value = static_cast<float>(acc) * scale;
+        if (bias != nullptr) value += bias[oc];
+        output_data[out_index] = ClampFloat(value, params.float_range);
+      });
 }
 
 }  // namespace bsb::rt::kernels

@@ -1,7 +1,7 @@
 // DEPTHWISE_CONV_2D (NHWC input, [1, H, W, O] filter, O = C_in · depth_multiplier, output
 // channel oc = ic·mult + m reads input channel ic). Parameters from conv_params.h with
-// ConvOptions::depthwise = true. No hybrid path: the converter leaves depthwise filters float
-// below 1024 elements, and TF Lite has none for the models we target.
+// ConvOptions::depthwise = true. The converter leaves depthwise filters float below 1024
+// elements, so the hybrid path only appears for wide layers (3×3×≥114 channels).
 #pragma once
 
 #include <cstdint>
@@ -26,5 +26,13 @@ void DepthwiseConvInt16(const ConvParams& params, const Shape& input, const int1
 void DepthwiseConvInt16(const ConvParams& params, const Shape& input, const int16_t* input_data,
                         const Shape& filter, const int8_t* filter_data, const int32_t* bias,
                         const Shape& output, int16_t* output_data);
+
+// Hybrid (TF Lite DepthwiseConvHybridPerChannel): each batch item of the input is quantized
+// asymmetrically into scratch (ConvHybridScratchBytes, params from PrepareConvHybrid with
+// depthwise = true); acc = Σ w·(q − z_b); y = (float)acc·(s_w[oc]·s_b) + bias, then the float
+// clamp. TF Lite requires per-channel weight scales; a single scale is broadcast here.
+void DepthwiseConvHybrid(const ConvParams& params, const Shape& input, const float* input_data,
+                         const Shape& filter, const int8_t* filter_data, const float* bias,
+                         const Shape& output, void* scratch, float* output_data);
 
 }  // namespace bsb::rt::kernels

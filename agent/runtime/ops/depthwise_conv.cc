@@ -1,7 +1,6 @@
-// DEPTHWISE_CONV_2D glue: float32, int8 (per-channel along filter dimension 3) and int16x8
-// (int64 or int32 bias). Filter [1, H, W, C_in·depth_multiplier]. No hybrid path: the kernel set
-// has none (the converter leaves depthwise filters below 1024 elements float; see
-// kernels/depthwise_conv.h), so a float input with an int8 filter is reported unsupported.
+// DEPTHWISE_CONV_2D glue: float32, int8 (per-channel along filter dimension 3), int16x8
+// (int64 or int32 bias) and hybrid (float activations, int8 filter; TF Lite's
+// EvalHybridPerChannel, reference §2). Filter [1, H, W, C_in·depth_multiplier].
 #include "agent/runtime/kernels/depthwise_conv.h"
 
 #include "agent/runtime/op_registry.h"
@@ -39,6 +38,7 @@ Status Prepare(Context& ctx, Node& node, ConvPath path) {
 Status PrepareFloat(Context& ctx, Node& node) { return Prepare(ctx, node, ConvPath::kFloat); }
 Status PrepareInt8(Context& ctx, Node& node) { return Prepare(ctx, node, ConvPath::kInt8); }
 Status PrepareInt16(Context& ctx, Node& node) { return Prepare(ctx, node, ConvPath::kInt16); }
+Status PrepareHybrid(Context& ctx, Node& node) { return Prepare(ctx, node, ConvPath::kHybrid); }
 
 Status InvokeFloat(Context& ctx, const Node& node) {
   const auto* data = static_cast<const ConvData*>(node.user_data);
@@ -81,11 +81,24 @@ Status InvokeInt16(Context& ctx, const Node& node) {
   return Status::kOk;
 }
 
+Status InvokeHybrid(Context& ctx, const Node& node) {
+  const auto* data = static_cast<const ConvData*>(node.user_data);
+  const Tensor* input = ctx.Input(node, 0);
+  const Tensor* filter = ctx.Input(node, 1);
+  const Tensor* bias = ctx.Input(node, 2);
+  const Tensor* output = ctx.Output(node, 0);
+  kernels::DepthwiseConvHybrid(data->params, ops::KernelShape(input->shape), input->As<float>(), ops::KernelShape(filter->shape),
+                               filter->As<int8_t>(), bias ? bias->As<float>() : nullptr, ops::KernelShape(output->shape),
+                               ctx.Scratch(node), output->As<float>());
+  return Status::kOk;
+}
+
 }  // namespace
 
 void RegisterDepthwiseConv(KernelRegistry& r) {
   constexpr int32_t op = tflite::BuiltinOperator_DEPTHWISE_CONV_2D;
   r.Register({op, tflite::TensorType_FLOAT32, tflite::TensorType_FLOAT32, "reference", PrepareFloat, InvokeFloat});
+  r.Register({op, tflite::TensorType_FLOAT32, tflite::TensorType_INT8, "reference-hybrid", PrepareHybrid, InvokeHybrid});
   r.Register({op, tflite::TensorType_INT8, tflite::TensorType_INT8, "reference", PrepareInt8, InvokeInt8});
   r.Register({op, tflite::TensorType_INT16, tflite::TensorType_INT8, "reference", PrepareInt16, InvokeInt16});
 }

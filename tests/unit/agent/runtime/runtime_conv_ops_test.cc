@@ -1,6 +1,6 @@
 // The rt-conv operator glue of agent/runtime/ops on one-operator models with hand-computed outputs:
 // MEAN (float and quantized, several axis sets), MAX_POOL_2D and AVERAGE_POOL_2D, PAD with the
-// zero point, hybrid CONV_2D, and Prepare's errors naming the operator and what is wrong.
+// zero point, hybrid CONV_2D and DEPTHWISE_CONV_2D, and Prepare's errors naming the operator.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -275,7 +275,7 @@ TEST(RuntimeOpsConv, AsymmetricInt8FilterIsRefused) {
   EXPECT_NE(p.message().find("filter zero point 2"), std::string::npos) << p.message();
 }
 
-TEST(RuntimeOpsDepthwise, Int8MultiplierTwoAndNoHybridKernel) {
+TEST(RuntimeOpsDepthwise, Int8MultiplierTwoAndTheOptionIsChecked) {
   // Input [1,1,1,1] x = 3 (s 1, z 0); filter [1,1,1,2] {2, −1} (s 1): outputs 6, −3 (s 1, z 0).
   ModelSpec spec;
   spec.tensors = {Activation({1, 1, 1, 1}, tflite::TensorType_INT8, 1.0f, 0), Int8Filter({1, 1, 1, 2}, {2, -1}, 1.0f),
@@ -292,17 +292,44 @@ TEST(RuntimeOpsDepthwise, Int8MultiplierTwoAndNoHybridKernel) {
   spec.ops[0].options = [](flatbuffers::FlatBufferBuilder& fbb) {
     return tflite::CreateDepthwiseConv2DOptions(fbb, tflite::Padding_VALID, 1, 1, 2).Union();
   };
-  {
-    Prepared p(spec);
-    ASSERT_EQ(p.status(), Status::kOk) << p.message();
-    EXPECT_EQ(p.Run<int8_t>({3}), (std::vector<int8_t>{6, -3}));
-  }
-  spec.tensors[0] = Activation({1, 1, 1, 1}, tflite::TensorType_FLOAT32);
-  spec.tensors[2] = Activation({1, 1, 1, 2}, tflite::TensorType_FLOAT32);
-  Prepared hybrid(spec);
-  EXPECT_EQ(hybrid.status(), Status::kUnsupported);
-  EXPECT_NE(hybrid.message().find("DEPTHWISE_CONV_2D) has no kernel for tensor types [FLOAT32, INT8]"), std::string::npos)
-      << hybrid.message();
+  Prepared p(spec);
+  ASSERT_EQ(p.status(), Status::kOk) << p.message();
+  EXPECT_EQ(p.Run<int8_t>({3}), (std::vector<int8_t>{6, -3}));
+}
+
+TEST(RuntimeOpsDepthwise, HybridQuantizesTheInputAsymmetricallyPerBatch) {
+  // x = {1, −0.5}: rmin −0.5, rmax 1, s_b = 1.5/255, z_b = −43, q = {127, −128}.
+  // Filter {100, −50} with per-channel scales {0.01, 0.02}:
+  // y0 = 100·(127+43)·(0.01·s_b) = 1.0, y1 = −50·(−128+43)·(0.02·s_b) = 0.5 (the float results).
+  ModelSpec spec;
+  TensorSpec filter = Int8Filter({1, 1, 1, 2}, {100, -50}, 0.01f);
+  filter.scales = {0.01f, 0.02f};
+  filter.zero_points = {0, 0};
+  filter.quantized_dimension = 3;
+  spec.tensors = {Activation({1, 1, 1, 2}, tflite::TensorType_FLOAT32), filter, Activation({1, 1, 1, 2}, tflite::TensorType_FLOAT32)};
+  spec.ops = {{tflite::BuiltinOperator_DEPTHWISE_CONV_2D, {0, 1}, {2}, tflite::BuiltinOptions_DepthwiseConv2DOptions, DepthwiseValid}};
+  spec.inputs = {0};
+  spec.outputs = {2};
+  Prepared p(spec);
+  ASSERT_EQ(p.status(), Status::kOk) << p.message();
+  const float s_b = static_cast<float>(1.5 / 255.0);
+  const auto y = p.Run<float>({1.0f, -0.5f});
+  ASSERT_EQ(y.size(), 2u);
+  EXPECT_FLOAT_EQ(y[0], 17000.0f * (0.01f * s_b));
+  EXPECT_FLOAT_EQ(y[1], 4250.0f * (0.02f * s_b));
+  EXPECT_NEAR(y[0], 1.0f, 1e-5f);
+  EXPECT_NEAR(y[1], 0.5f, 1e-5f);
+
+  // Per-channel scales along another dimension (here the filter's height, also 2 long, so the
+  // loader accepts them) are refused with the dimension named.
+  TensorSpec tall = Int8Filter({1, 2, 1, 2}, {1, 2, 3, 4}, 0.01f);
+  tall.scales = {0.01f, 0.02f};
+  tall.zero_points = {0, 0};
+  tall.quantized_dimension = 1;
+  spec.tensors = {Activation({1, 2, 1, 2}, tflite::TensorType_FLOAT32), tall, Activation({1, 1, 1, 2}, tflite::TensorType_FLOAT32)};
+  Prepared wrong_axis(spec);
+  EXPECT_EQ(wrong_axis.status(), Status::kUnsupported);
+  EXPECT_NE(wrong_axis.message().find("quantized along dimension 1; only 3 is supported"), std::string::npos) << wrong_axis.message();
 }
 
 }  // namespace
