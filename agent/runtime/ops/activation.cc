@@ -5,6 +5,7 @@
 #include "agent/runtime/kernels/nonlinear.h"
 
 #include "agent/runtime/op_registry.h"
+#include "agent/runtime/ops/elem_util.h"
 #include "agent/runtime/ops/op_util.h"
 #include "agent/runtime/ops/ops.h"
 
@@ -80,7 +81,8 @@ Status PrepareReluQuantized(Context& ctx, Node& node) {
     return ctx.Fail(node, Status::kUnsupported, "INT16 input and output need zero point 0 (have %d and %d)",
                     static_cast<int>(input->quant.zero_point()), static_cast<int>(output->quant.zero_point()));
   }
-  return FromKernel(ctx, node, ks, "quantized parameters");
+  if (Status s = FromKernel(ctx, node, ks, "quantized parameters"); s != Status::kOk) return s;
+  return ops::CheckMultiplierShift(ctx, node, data->relu.shift, "rescaling");
 }
 
 template <typename T, void (*Kernel)(const kernels::ReluParams&, int64_t, const T*, T*)>

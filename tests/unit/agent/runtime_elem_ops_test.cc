@@ -172,6 +172,18 @@ TEST(RuntimeOpsQuantize, RequantizesInt8ToInt16AndBack) {
   EXPECT_EQ(down.Run<int8_t>(std::vector<int16_t>{4, 0, 1000}), (std::vector<int8_t>{3, 1, 127}));
 }
 
+TEST(RuntimeOpsQuantize, ScaleRatiosBeyond2To31AreRefused) {
+  Runner q(Single(tflite::BuiltinOperator_QUANTIZE, {Act({2}, TensorType_INT8, 1e10f, 0), Act({2}, TensorType_INT16, 1e-10f, 0)}));
+  EXPECT_EQ(q.status(), Status::kUnsupported);
+  EXPECT_NE(q.message().find("requantization needs a shift of"), std::string::npos) << q.message();
+  Runner relu(Single(tflite::BuiltinOperator_RELU, {Act({2}, TensorType_INT8, 1e10f, 0), Act({2}, TensorType_INT8, 1e-10f, 0)}));
+  EXPECT_EQ(relu.status(), Status::kUnsupported);
+  Runner mul(Single(tflite::BuiltinOperator_MUL,
+                    {Act({2}, TensorType_INT8, 1e10f, 0), Act({2}, TensorType_INT8, 1e10f, 0), Act({2}, TensorType_INT8, 1e-10f, 0)}));
+  EXPECT_EQ(mul.status(), Status::kUnsupported);
+  EXPECT_NE(mul.message().find("output rescaling"), std::string::npos) << mul.message();
+}
+
 TEST(RuntimeOpsQuantize, ShapeMismatchIsRefused) {
   Runner r(Single(tflite::BuiltinOperator_QUANTIZE, {Act({4}, TensorType_FLOAT32), Act({2, 2}, TensorType_INT8, 0.5f, 1)}));
   EXPECT_EQ(r.status(), Status::kMalformedModel);
