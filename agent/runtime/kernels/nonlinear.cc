@@ -102,7 +102,107 @@ int16_t DownScaleMultiplier(int32_t m) {
   return static_cast<int16_t>((m + kRounding) >> 16);
 }
 
+// TFLite CheckedLog2: log2 in float, rounded; true when within 1e-3 of an integer.
+bool CheckedLog2(float x, int* log2_result) {
+  const float x_log2 = std::log(x) * (1.0f / std::log(2.0f));
+  const float rounded = std::round(x_log2);
+  *log2_result = static_cast<int>(rounded);
+  return std::fabs(x_log2 - rounded) < 1e-3f;
+}
+
+// `pot_shifts` = how many power-of-two input shifts take the shortcut (1 for LOGISTIC, 2 for TANH).
+KernelStatus PrepareSigmoidInt16(float input_scale, int32_t input_zero_point, float output_scale,
+                                 int32_t output_zero_point, int pot_shifts, SigmoidInt16Params* params) {
+  *params = SigmoidInt16Params{};
+  if (!(input_scale > 0.0f) || !(output_scale > 0.0f)) return KernelStatus::kBadParams;
+  if (input_zero_point != 0 || output_zero_point != 0) return KernelStatus::kBadParams;
+  constexpr int kInputIntegerBits = 3;
+  int output_log2 = 0;
+  if (!CheckedLog2(output_scale, &output_log2) || output_log2 != -15) return KernelStatus::kBadParams;
+  int input_log2 = 0;
+  const bool pot = CheckedLog2(input_scale, &input_log2);
+  const int pot_shift = (15 - kInputIntegerBits) + input_log2;
+  if (pot && pot_shift >= 0 && pot_shift < pot_shifts) {
+    params->input_multiplier = 3 << pot_shift;
+    params->input_right_shift = 0;
+    return KernelStatus::kOk;
+  }
+  double multiplier = static_cast<double>(input_scale) * 4096.0 * 3.0;
+  int shift = 0;
+  while (multiplier <= 32767.0 / 2.0 && shift <= 30) {
+    ++shift;
+    multiplier *= 2.0;
+  }
+  if (multiplier > 32767.0) return KernelStatus::kBadParams;  // TFLM only DCHECKs this
+  params->input_multiplier = static_cast<int32_t>(multiplier);
+  params->input_right_shift = shift;
+  return KernelStatus::kOk;
+}
+
+int32_t RescaleSigmoidInput(const SigmoidInt16Params& p, int16_t x) {
+  const int32_t round = p.input_right_shift > 0 ? (1 << (p.input_right_shift - 1)) : 0;
+  return static_cast<int32_t>((static_cast<int64_t>(x) * p.input_multiplier + round) >> p.input_right_shift);
+}
+
 }  // namespace
+
+void SigmoidTable(uint16_t* table) {
+  const auto sigma = [](int i) { return 65536.0 / (1.0 + std::exp(-static_cast<double>(i) / 24.0)); };
+  for (int i = 0; i < kSigmoidTableSize - 1; ++i) {
+    const double here = sigma(i);
+    const double midpoint_error = (here + sigma(i + 1)) / 2.0 - 65536.0 / (1.0 + std::exp(-(i + 0.5) / 24.0));
+    table[i] = static_cast<uint16_t>(std::round(here - midpoint_error / 2.0));
+  }
+  table[kSigmoidTableSize - 1] = 65535;
+}
+
+KernelStatus PrepareLogisticInt16(float input_scale, int32_t input_zero_point, float output_scale,
+                                  int32_t output_zero_point, SigmoidInt16Params* params) {
+  return PrepareSigmoidInt16(input_scale, input_zero_point, output_scale, output_zero_point, 1, params);
+}
+
+KernelStatus PrepareTanhInt16(float input_scale, int32_t input_zero_point, float output_scale,
+                              int32_t output_zero_point, SigmoidInt16Params* params) {
+  return PrepareSigmoidInt16(input_scale, input_zero_point, output_scale, output_zero_point, 2, params);
+}
+
+void LogisticInt16(const SigmoidInt16Params& params, const uint16_t* table, int64_t count,
+                   const int16_t* input, int16_t* output) {
+  for (int64_t i = 0; i < count; ++i) {
+    const int32_t x = RescaleSigmoidInput(params, input[i]);
+    const uint32_t abs_x = static_cast<uint32_t>(x < 0 ? -x : x);
+    const uint32_t entry = abs_x >> 9;  // 1/24 per entry at 1/(3·4096) per step
+    uint32_t result;
+    if (entry >= 255) {
+      result = 0x7FFFu << 10;
+    } else {
+      const uint32_t a = table[entry];
+      const uint32_t b = table[entry + 1];
+      result = (a << 9) + (abs_x & 0x1ff) * (b - a);
+    }
+    result = x >= 0 ? result + (1u << 9) : (1u << 25) - result + (1u << 9) - 1;
+    output[i] = static_cast<int16_t>(result >> 10);
+  }
+}
+
+void TanhInt16(const SigmoidInt16Params& params, const uint16_t* table, int64_t count,
+               const int16_t* input, int16_t* output) {
+  for (int64_t i = 0; i < count; ++i) {
+    const int32_t x = RescaleSigmoidInput(params, input[i]);
+    const uint32_t abs_x = static_cast<uint32_t>(x < 0 ? -x : x);
+    const uint32_t entry = abs_x >> 8;  // tanh(x) = 2σ(2x) − 1: twice as fast through the table
+    int32_t result;
+    if (entry >= 255) {
+      result = 0xFFFF << 8;
+    } else {
+      const uint32_t a = table[entry];
+      const uint32_t b = table[entry + 1];
+      result = static_cast<int32_t>((a << 8) + (abs_x & 0xff) * (b - a));
+    }
+    result = x >= 0 ? result - (1 << 23) + (1 << 7) : -result + (1 << 23) + (1 << 7) - 1;
+    output[i] = static_cast<int16_t>(result >> 8);
+  }
+}
 
 KernelStatus PrepareReluQuantized(QuantType type, float input_scale, int32_t input_zero_point, float output_scale,
                                   int32_t output_zero_point, ReluParams* params) {

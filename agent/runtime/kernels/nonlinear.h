@@ -1,8 +1,8 @@
 // Standalone activation operators, as TFLite Micro's reference kernels compute them:
 // RELU, RELU6 (float, int8, int16), LOGISTIC and TANH (float; int8 through gemmlowp's
 // fixed-point logistic/tanh, reference §3 "LOGISTIC int8"), HARD_SWISH (float; int8 with
-// TFLite's 16-bit fixed-point "reluish" path). int16 LOGISTIC/TANH (TFLM's 256-entry sigmoid
-// table) are not implemented.
+// TFLite's 16-bit fixed-point "reluish" path). int16 LOGISTIC/TANH interpolate TFLM's
+// 256-entry table of σ(i/24) in 0.16 format, which SigmoidTable() regenerates.
 #pragma once
 
 #include <cstdint>
@@ -58,6 +58,28 @@ void LogisticFloat(int64_t count, const float* input, float* output);
 void TanhFloat(int64_t count, const float* input, float* output);
 void LogisticInt8(const SigmoidParams& params, int64_t count, const int8_t* input, int8_t* output);
 void TanhInt8(const SigmoidParams& params, int64_t count, const int8_t* input, int8_t* output);
+
+// int16 (zero points 0, output scale 2^-15): the input is rescaled to steps of 1/(3·4096)
+// (TFLM: a power-of-two scale uses 3 << shift, any other scale the truncated s·3·4096·2^k
+// with k the smallest shift putting it above 32767/2).
+struct SigmoidInt16Params {
+  int32_t input_multiplier = 0;
+  int input_right_shift = 0;
+};
+
+inline constexpr int kSigmoidTableSize = 256;
+// σ(i/24)·65536 with each sample lowered by half its midpoint interpolation error, rounded;
+// the last entry is 65535. Equal to TFLite's sigmoid_table_uint16.
+void SigmoidTable(uint16_t* table);
+
+KernelStatus PrepareLogisticInt16(float input_scale, int32_t input_zero_point, float output_scale,
+                                  int32_t output_zero_point, SigmoidInt16Params* params);
+KernelStatus PrepareTanhInt16(float input_scale, int32_t input_zero_point, float output_scale,
+                              int32_t output_zero_point, SigmoidInt16Params* params);
+void LogisticInt16(const SigmoidInt16Params& params, const uint16_t* table, int64_t count,
+                   const int16_t* input, int16_t* output);
+void TanhInt16(const SigmoidInt16Params& params, const uint16_t* table, int64_t count,
+               const int16_t* input, int16_t* output);
 
 // ---- HARD_SWISH: x·relu6(x + 3)/6 ----
 

@@ -1,9 +1,11 @@
 // Standalone activation operators: RELU, RELU6 (float32, int8, int16), LOGISTIC and TANH
-// (float32, int8; int16 is refused with a clear error), HARD_SWISH (float32, int8). Input and
-// output shapes must match; quantized parameters are precomputed at Prepare.
+// (float32, int8, int16), HARD_SWISH (float32, int8). Input and output shapes must match;
+// quantized parameters are precomputed at Prepare, and int16 LOGISTIC/TANH build their
+// 256-entry sigmoid table in persistent arena memory there.
 #include "agent/runtime/kernels/nonlinear.h"
 
 #include "agent/runtime/op_registry.h"
+#include "agent/runtime/ops/elem_util.h"
 #include "agent/runtime/ops/op_util.h"
 #include "agent/runtime/ops/ops.h"
 
@@ -21,6 +23,8 @@ struct ActivationData {
   kernels::ReluParams relu;
   kernels::SigmoidParams sigmoid;
   kernels::HardSwishParams hard_swish;
+  kernels::SigmoidInt16Params sigmoid16;
+  uint16_t* sigmoid_table = nullptr;  // int16 LOGISTIC/TANH
 };
 
 // Arity, same type and shape in and out, per-tensor quantization for integer types.
@@ -77,7 +81,8 @@ Status PrepareReluQuantized(Context& ctx, Node& node) {
     return ctx.Fail(node, Status::kUnsupported, "INT16 input and output need zero point 0 (have %d and %d)",
                     static_cast<int>(input->quant.zero_point()), static_cast<int>(output->quant.zero_point()));
   }
-  return FromKernel(ctx, node, ks, "quantized parameters");
+  if (Status s = FromKernel(ctx, node, ks, "quantized parameters"); s != Status::kOk) return s;
+  return ops::CheckMultiplierShift(ctx, node, data->relu.shift, "rescaling");
 }
 
 template <typename T, void (*Kernel)(const kernels::ReluParams&, int64_t, const T*, T*)>
@@ -113,12 +118,30 @@ Status InvokeSigmoidInt8(Context& ctx, const Node& node) {
 }
 
 Status PrepareSigmoidInt16(Context& ctx, Node& node) {
-  return ctx.Fail(node, Status::kUnsupported,
-                  "INT16 input is not supported (TFLite Micro's int16 kernel uses a sigmoid lookup table this runtime does not "
-                  "reproduce bit-exactly); use an int8 or float model");
+  ActivationData* data = nullptr;
+  if (Status s = PrepareCommon(ctx, node, &data); s != Status::kOk) return s;
+  const Tensor* input = ctx.Input(node, 0);
+  const Tensor* output = ctx.Output(node, 0);
+  const auto prepare = node.op == tflite::BuiltinOperator_LOGISTIC ? kernels::PrepareLogisticInt16 : kernels::PrepareTanhInt16;
+  if (prepare(input->quant.scale(), input->quant.zero_point(), output->quant.scale(), output->quant.zero_point(), &data->sigmoid16) !=
+      kernels::KernelStatus::kOk) {
+    return ctx.Fail(node, Status::kUnsupported,
+                    "INT16 needs zero points 0 and output scale 2^-15 (have input %g/%d, output %g/%d), and an input scale below 2.67",
+                    static_cast<double>(input->quant.scale()), static_cast<int>(input->quant.zero_point()),
+                    static_cast<double>(output->quant.scale()), static_cast<int>(output->quant.zero_point()));
+  }
+  data->sigmoid_table = ops::AllocArray<uint16_t>(ctx, kernels::kSigmoidTableSize);
+  if (data->sigmoid_table == nullptr) return Status::kArenaTooSmall;
+  kernels::SigmoidTable(data->sigmoid_table);
+  return Status::kOk;
 }
 
-Status InvokeNever(Context&, const Node&) { return Status::kUnsupported; }
+template <void (*Kernel)(const kernels::SigmoidInt16Params&, const uint16_t*, int64_t, const int16_t*, int16_t*)>
+Status InvokeSigmoidInt16(Context& ctx, const Node& node) {
+  const ActivationData& data = DataOf(node);
+  Kernel(data.sigmoid16, data.sigmoid_table, data.count, ctx.Input(node, 0)->As<int16_t>(), ctx.Output(node, 0)->As<int16_t>());
+  return Status::kOk;
+}
 
 // ---- HARD_SWISH ----
 
@@ -159,10 +182,10 @@ void RegisterActivations(KernelRegistry& r) {
   r.Register({relu6, TensorType_INT16, -1, "reference", PrepareReluQuantized, InvokeRelu<int16_t, kernels::Relu6Int16>});
   r.Register({logistic, TensorType_FLOAT32, -1, "reference", PrepareFloat, InvokeFloat<kernels::LogisticFloat>});
   r.Register({logistic, TensorType_INT8, -1, "reference", PrepareSigmoidInt8, InvokeSigmoidInt8<kernels::LogisticInt8>});
-  r.Register({logistic, TensorType_INT16, -1, "unsupported", PrepareSigmoidInt16, InvokeNever});
+  r.Register({logistic, TensorType_INT16, -1, "reference", PrepareSigmoidInt16, InvokeSigmoidInt16<kernels::LogisticInt16>});
   r.Register({tanh, TensorType_FLOAT32, -1, "reference", PrepareFloat, InvokeFloat<kernels::TanhFloat>});
   r.Register({tanh, TensorType_INT8, -1, "reference", PrepareSigmoidInt8, InvokeSigmoidInt8<kernels::TanhInt8>});
-  r.Register({tanh, TensorType_INT16, -1, "unsupported", PrepareSigmoidInt16, InvokeNever});
+  r.Register({tanh, TensorType_INT16, -1, "reference", PrepareSigmoidInt16, InvokeSigmoidInt16<kernels::TanhInt16>});
   r.Register({hard_swish, TensorType_FLOAT32, -1, "reference", PrepareFloat, InvokeFloat<kernels::HardSwishFloat>});
   r.Register({hard_swish, TensorType_INT8, -1, "reference", PrepareHardSwishInt8, InvokeHardSwishInt8});
 }

@@ -4,6 +4,7 @@
 #include "agent/runtime/kernels/elementwise.h"
 
 #include "agent/runtime/op_registry.h"
+#include "agent/runtime/ops/elem_util.h"
 #include "agent/runtime/ops/op_util.h"
 #include "agent/runtime/ops/ops.h"
 
@@ -62,10 +63,16 @@ Status PrepareArithmetic(Context& ctx, Node& node) {
     return ctx.Fail(node, Status::kUnsupported, "fused activation %d is not supported", static_cast<int>(act));
   }
   const auto prepare = node.op == tflite::BuiltinOperator_ADD ? kernels::PrepareAddQuantized : kernels::PrepareMulQuantized;
-  return FromKernel(ctx, node,
-                    prepare(ops::QuantTypeOf(input1->type), input1->quant.scale(), input1->quant.zero_point(), input2->quant.scale(),
-                            input2->quant.zero_point(), output->quant.scale(), output->quant.zero_point(), act, &data->params),
-                    "quantized parameters");
+  if (Status s = FromKernel(ctx, node,
+                            prepare(ops::QuantTypeOf(input1->type), input1->quant.scale(), input1->quant.zero_point(), input2->quant.scale(),
+                                    input2->quant.zero_point(), output->quant.scale(), output->quant.zero_point(), act, &data->params),
+                            "quantized parameters");
+      s != Status::kOk) {
+    return s;
+  }
+  if (Status s = ops::CheckMultiplierShift(ctx, node, data->params.input1_shift, "input 1 rescaling"); s != Status::kOk) return s;
+  if (Status s = ops::CheckMultiplierShift(ctx, node, data->params.input2_shift, "input 2 rescaling"); s != Status::kOk) return s;
+  return ops::CheckMultiplierShift(ctx, node, data->params.output_shift, "output rescaling");
 }
 
 template <typename T, void (*Kernel)(const kernels::ArithmeticParams&, const kernels::BroadcastPlan&, const T*, const T*, T*)>

@@ -5,6 +5,7 @@
 #include "agent/runtime/kernels/quantize.h"
 
 #include "agent/runtime/op_registry.h"
+#include "agent/runtime/ops/elem_util.h"
 #include "agent/runtime/ops/op_util.h"
 #include "agent/runtime/ops/ops.h"
 
@@ -81,10 +82,14 @@ Status PrepareRequantize(Context& ctx, Node& node) {
   if (!out_ok) {
     return ctx.Fail(node, Status::kUnsupported, "requantizing %s to %s is not supported", TypeName(input->type), TypeName(output->type));
   }
-  return FromKernel(ctx, node,
-                    kernels::PrepareRequantize(input->quant.scale(), input->quant.zero_point(), output->quant.scale(),
-                                               output->quant.zero_point(), &data->params),
-                    "requantize parameters");
+  if (Status s = FromKernel(ctx, node,
+                            kernels::PrepareRequantize(input->quant.scale(), input->quant.zero_point(), output->quant.scale(),
+                                                       output->quant.zero_point(), &data->params),
+                            "requantize parameters");
+      s != Status::kOk) {
+    return s;
+  }
+  return ops::CheckMultiplierShift(ctx, node, data->params.shift, "requantization");
 }
 
 template <typename In>

@@ -92,6 +92,59 @@ TEST(KernelsTanh, Int8OnHandValues) {
   EXPECT_EQ(y[3], 127);  // tanh(3.97) = 0.99928 → 127.9 → clamped
 }
 
+TEST(KernelsSigmoidInt16, TableIsSigmaOfIOver24In016) {
+  uint16_t t[kSigmoidTableSize];
+  SigmoidTable(t);
+  EXPECT_EQ(t[0], 32768);   // σ(0) = 1/2
+  EXPECT_EQ(t[1], 33451);   // σ(1/24)·65536 = 33451.0
+  EXPECT_EQ(t[24], 47911);  // σ(1)·65536 = 47910.8
+  EXPECT_EQ(t[48], 57724);  // σ(2)·65536 = 57723.6, lowered by nothing visible
+  EXPECT_EQ(t[254], 65534);
+  EXPECT_EQ(t[255], 65535);
+  for (int i = 1; i < kSigmoidTableSize; ++i) EXPECT_GE(t[i], t[i - 1]) << i;
+}
+
+TEST(KernelsSigmoidInt16, PrepareScalesTheInputToOneOver3Times4096) {
+  SigmoidInt16Params p;
+  // 2^-12 is the power-of-two shortcut: multiplier 3, no shift.
+  ASSERT_EQ(PrepareLogisticInt16(1.0f / 4096.0f, 0, 1.0f / 32768.0f, 0, &p), KernelStatus::kOk);
+  EXPECT_EQ(p.input_multiplier, 3);
+  EXPECT_EQ(p.input_right_shift, 0);
+  // 2^-11: TANH takes the shortcut (3 << 1), LOGISTIC the general path (12288·2^-11 = 6 → 6·2^12).
+  ASSERT_EQ(PrepareTanhInt16(1.0f / 2048.0f, 0, 1.0f / 32768.0f, 0, &p), KernelStatus::kOk);
+  EXPECT_EQ(p.input_multiplier, 6);
+  EXPECT_EQ(p.input_right_shift, 0);
+  ASSERT_EQ(PrepareLogisticInt16(1.0f / 2048.0f, 0, 1.0f / 32768.0f, 0, &p), KernelStatus::kOk);
+  EXPECT_EQ(p.input_multiplier, 24576);
+  EXPECT_EQ(p.input_right_shift, 12);
+  // 0.001·12288 = 12.288, doubled 11 times to 25165.8, truncated.
+  ASSERT_EQ(PrepareTanhInt16(0.001f, 0, 1.0f / 32768.0f, 0, &p), KernelStatus::kOk);
+  EXPECT_EQ(p.input_multiplier, 25165);
+  EXPECT_EQ(p.input_right_shift, 11);
+  EXPECT_EQ(PrepareTanhInt16(0.001f, 1, 1.0f / 32768.0f, 0, &p), KernelStatus::kBadParams);
+  EXPECT_EQ(PrepareTanhInt16(0.001f, 0, 1.0f / 16384.0f, 0, &p), KernelStatus::kBadParams);
+}
+
+TEST(KernelsSigmoidInt16, LogisticAndTanhOnTableEntries) {
+  uint16_t t[kSigmoidTableSize];
+  SigmoidTable(t);
+  SigmoidInt16Params p;
+  ASSERT_EQ(PrepareLogisticInt16(1.0f / 4096.0f, 0, 1.0f / 32768.0f, 0, &p), KernelStatus::kOk);
+  const int16_t x[4] = {0, 4096, -4096, 32767};  // 0, 1, −1, 8
+  int16_t y[4];
+  LogisticInt16(p, t, 4, x, y);
+  EXPECT_EQ(y[0], 16384);  // (32768·2^9 + 2^9) >> 10
+  EXPECT_EQ(y[1], 23956);  // (47911·2^9 + 2^9) >> 10; σ(1)·32768 = 23955.4
+  EXPECT_EQ(y[2], 8812);   // (2^25 − 47911·2^9 + 2^9 − 1) >> 10
+  EXPECT_NEAR(y[3], 32768.0 / (1.0 + std::exp(-8.0)), 2.0);
+  ASSERT_EQ(PrepareTanhInt16(1.0f / 4096.0f, 0, 1.0f / 32768.0f, 0, &p), KernelStatus::kOk);
+  TanhInt16(p, t, 4, x, y);
+  EXPECT_EQ(y[0], 0);
+  EXPECT_EQ(y[1], 24956);  // (57724·2^8 − 2^23 + 2^7) >> 8; tanh(1)·32768 = 24956.2
+  EXPECT_EQ(y[2], -24956);  // (−57724·2^8 + 2^23 + 2^7 − 1) >> 8 = ⌊−24955.5⌋
+  EXPECT_EQ(y[3], 32767);
+}
+
 TEST(KernelsHardSwish, Int8MultipliersAndValues) {
   HardSwishParams p;
   // s_in = s_out = 1/16: output multiplier (1/2048)/(1/16) = 1/128 → 16384 (Q0.15 of 0.5), exponent −6;

@@ -172,6 +172,18 @@ TEST(RuntimeOpsQuantize, RequantizesInt8ToInt16AndBack) {
   EXPECT_EQ(down.Run<int8_t>(std::vector<int16_t>{4, 0, 1000}), (std::vector<int8_t>{3, 1, 127}));
 }
 
+TEST(RuntimeOpsQuantize, ScaleRatiosBeyond2To31AreRefused) {
+  Runner q(Single(tflite::BuiltinOperator_QUANTIZE, {Act({2}, TensorType_INT8, 1e10f, 0), Act({2}, TensorType_INT16, 1e-10f, 0)}));
+  EXPECT_EQ(q.status(), Status::kUnsupported);
+  EXPECT_NE(q.message().find("requantization needs a shift of"), std::string::npos) << q.message();
+  Runner relu(Single(tflite::BuiltinOperator_RELU, {Act({2}, TensorType_INT8, 1e10f, 0), Act({2}, TensorType_INT8, 1e-10f, 0)}));
+  EXPECT_EQ(relu.status(), Status::kUnsupported);
+  Runner mul(Single(tflite::BuiltinOperator_MUL,
+                    {Act({2}, TensorType_INT8, 1e10f, 0), Act({2}, TensorType_INT8, 1e10f, 0), Act({2}, TensorType_INT8, 1e-10f, 0)}));
+  EXPECT_EQ(mul.status(), Status::kUnsupported);
+  EXPECT_NE(mul.message().find("output rescaling"), std::string::npos) << mul.message();
+}
+
 TEST(RuntimeOpsQuantize, ShapeMismatchIsRefused) {
   Runner r(Single(tflite::BuiltinOperator_QUANTIZE, {Act({4}, TensorType_FLOAT32), Act({2, 2}, TensorType_INT8, 0.5f, 1)}));
   EXPECT_EQ(r.status(), Status::kMalformedModel);
@@ -375,9 +387,27 @@ TEST(RuntimeOpsLogistic, WrongOutputZeroPointAndInt16AreRefused) {
   Runner zp(Single(tflite::BuiltinOperator_LOGISTIC, {Act({2}, TensorType_INT8, 0.1f, 0), Act({2}, TensorType_INT8, 1.0f / 256.0f, 0)}));
   EXPECT_EQ(zp.status(), Status::kUnsupported);
   EXPECT_NE(zp.message().find("needs -128"), std::string::npos) << zp.message();
-  Runner i16(Single(tflite::BuiltinOperator_TANH, {Act({2}, TensorType_INT16, 1.0f / 4096.0f, 0), Act({2}, TensorType_INT16, 1.0f / 32768.0f, 0)}));
+  Runner i16(Single(tflite::BuiltinOperator_TANH, {Act({2}, TensorType_INT16, 1.0f / 4096.0f, 0), Act({2}, TensorType_INT16, 1.0f / 16384.0f, 0)}));
   EXPECT_EQ(i16.status(), Status::kUnsupported);
-  EXPECT_NE(i16.message().find("operator 0 (TANH): INT16 input is not supported"), std::string::npos) << i16.message();
+  EXPECT_NE(i16.message().find("operator 0 (TANH): INT16 needs zero points 0 and output scale 2^-15"), std::string::npos) << i16.message();
+}
+
+TEST(RuntimeOpsLogistic, Int16AndTanhInt16ThroughTheSigmoidTable) {
+  std::vector<int16_t> x;
+  for (int q = -32768; q <= 32767; q += 97) x.push_back(static_cast<int16_t>(q));
+  const int n = static_cast<int>(x.size());
+  constexpr float kIn = 0.0003f;  // ±9.8: the general (non power-of-two) path
+  Runner lg(Single(tflite::BuiltinOperator_LOGISTIC, {Act({n}, TensorType_INT16, kIn, 0), Act({n}, TensorType_INT16, 1.0f / 32768.0f, 0)}));
+  ASSERT_EQ(lg.status(), Status::kOk) << lg.message();
+  const auto y = lg.Run<int16_t>(x);
+  Runner th(Single(tflite::BuiltinOperator_TANH, {Act({n}, TensorType_INT16, kIn, 0), Act({n}, TensorType_INT16, 1.0f / 32768.0f, 0)}));
+  ASSERT_EQ(th.status(), Status::kOk) << th.message();
+  const auto t = th.Run<int16_t>(x);
+  for (int i = 0; i < n; ++i) {
+    const double v = kIn * x[i];
+    EXPECT_NEAR(y[i], std::min(32767.0, 32768.0 / (1.0 + std::exp(-v))), 3.0) << v;
+    EXPECT_NEAR(t[i], std::max(-32768.0, std::min(32767.0, 32768.0 * std::tanh(v))), 6.0) << v;
+  }
 }
 
 // ---- HARD_SWISH ----
