@@ -23,6 +23,11 @@ struct TensorRange {
   bool seen = false;
 };
 
+// The operator's tensor references the quantizer and calibration rely on: an output, input 0,
+// weights for CONV_2D / DEPTHWISE_CONV_2D / FULLY_CONNECTED (rank 4 / 4 / 2), indices in range.
+// Empty when fine, else what is wrong (the caller names the operator).
+std::string CheckArity(const Model& model, const Operator& op);
+
 // Output values of every tensor after one float inference (index = tensor index; constants
 // hold their data). Fails on an unsupported operator or a non-float model.
 Result<std::vector<std::vector<float>>> EvaluateFloat(const Model& model, const std::vector<float>& input);

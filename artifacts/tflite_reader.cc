@@ -73,7 +73,8 @@ bool ReadOptions(const tflite::Operator& op, int32_t code, Options* o) {
 
 Result<Model> Parse(const std::vector<uint8_t>& bytes, const std::string& name) {
   flatbuffers::Verifier verifier(bytes.data(), bytes.size());
-  if (!tflite::ModelBufferHasIdentifier(bytes.data()) || !tflite::VerifyModelBuffer(verifier)) {
+  // The identifier is bytes 4..7: check the length before looking at them.
+  if (bytes.size() < 8 || !tflite::ModelBufferHasIdentifier(bytes.data()) || !tflite::VerifyModelBuffer(verifier)) {
     return MakeError(name + ": not a valid .tflite file (flatbuffer verification failed)");
   }
   const tflite::Model* fb = tflite::GetModel(bytes.data());

@@ -7,11 +7,19 @@ class KernelRegistry;
 
 void RegisterReshape(KernelRegistry& r);
 void RegisterFullyConnected(KernelRegistry& r);
+void RegisterConv(KernelRegistry& r);
+void RegisterPooling(KernelRegistry& r);
+void RegisterSoftmax(KernelRegistry& r);
+void RegisterQuantize(KernelRegistry& r);
 
 // Every reference kernel (op_registry.cc).
 inline void RegisterReferenceKernels(KernelRegistry& r) {
   RegisterReshape(r);
   RegisterFullyConnected(r);
+  RegisterConv(r);
+  RegisterPooling(r);
+  RegisterSoftmax(r);
+  RegisterQuantize(r);
 }
 
 }  // namespace bsb::rt
