@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cfloat>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 
 #include "artifacts/calibrate.h"
@@ -80,6 +81,16 @@ Status FullInteger(Model& m, const QuantizeOptions& o) {
     }
   }
   if (o.calibration == nullptr) return MakeError(std::string(SchemeName(o.scheme)) + " needs calibration images");
+  const double correlation = AdjacentPixelCorrelation(*o.calibration, o.samples);
+  if (!(correlation >= kMinCalibrationCorrelation)) {
+    char buf[320];
+    std::snprintf(buf, sizeof buf,
+                  "calibration images look like random noise (adjacent-pixel correlation %.3f over %u images; real "
+                  "images score above 0.5, uniform noise about 0): calibrating on noise records meaningless ranges, so "
+                  "give real samples of the data the model will see",
+                  correlation, std::min(o.samples, o.calibration->count));
+    return MakeError(buf);
+  }
   auto ranges = Calibrate(m, *o.calibration, o.samples, o.input_scale, o.input_offset);
   if (!ranges) return ranges.error();
 
@@ -217,6 +228,25 @@ Status Dynamic(Model& m) {
 }
 
 }  // namespace
+
+double AdjacentPixelCorrelation(const idx::Images& images, uint32_t samples) {
+  const uint32_t n = std::min(samples, images.count);
+  if (images.cols < 2 || n == 0) return 1.0;  // no neighbours to compare: nothing to judge
+  double sa = 0, sb = 0, saa = 0, sbb = 0, sab = 0, count = 0;
+  for (uint32_t i = 0; i < n; ++i) {
+    const uint8_t* im = images.Image(i);
+    for (uint32_t y = 0; y < images.rows; ++y) {
+      for (uint32_t x = 0; x + 1 < images.cols; ++x) {
+        const double a = im[y * images.cols + x], b = im[y * images.cols + x + 1];
+        sa += a, sb += b, saa += a * a, sbb += b * b, sab += a * b, count += 1;
+      }
+    }
+  }
+  const double cov = sab / count - (sa / count) * (sb / count);
+  const double va = saa / count - (sa / count) * (sa / count), vb = sbb / count - (sb / count) * (sb / count);
+  if (!(va > 0) || !(vb > 0)) return 0.0;  // constant images carry no more information than noise
+  return cov / std::sqrt(va * vb);
+}
 
 uint16_t FloatToHalf(float value) {
   uint32_t x;
