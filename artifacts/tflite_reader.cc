@@ -1,14 +1,21 @@
 // .tflite bytes → Model, for the quantizer. Verifier first; then only what the writer can
 // express again is accepted, and anything else is an error naming it.
+#include <cstring>
+
 #include "agent/runtime/schema/tflite_generated.h"
 #include "artifacts/tflite_model.h"
 
 namespace bsb::artifacts {
 namespace {
 
+// Copied with memcpy: the Verifier checks a vector's length field (4-byte aligned), not that
+// 8-byte elements (int64 zero points) are 8-byte aligned, so a hostile file may misplace them.
 template <typename T>
 std::vector<T> ToStd(const flatbuffers::Vector<T>* v) {
-  return v == nullptr ? std::vector<T>{} : std::vector<T>(v->begin(), v->end());
+  if (v == nullptr) return {};
+  std::vector<T> out(v->size());
+  if (!out.empty()) std::memcpy(out.data(), v->Data(), out.size() * sizeof(T));
+  return out;
 }
 
 bool ReadOptions(const tflite::Operator& op, int32_t code, Options* o) {

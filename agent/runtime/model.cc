@@ -78,6 +78,10 @@ Status CheckTensor(const tflite::Model* model, const tflite::Tensor* tensor, int
       return err->Report(Status::kMalformedModel, "tensor %d '%s' has %u scales but %u zero points", index, name, static_cast<unsigned>(count),
                          static_cast<unsigned>(q->zero_point()->size()));
     }
+    // Kernels read zero points as int64 in place; a hostile file may place them 4 bytes off.
+    if (q->zero_point() != nullptr && reinterpret_cast<uintptr_t>(q->zero_point()->data()) % alignof(int64_t) != 0) {
+      return err->Report(Status::kMalformedModel, "tensor %d '%s': zero points are not 8-byte aligned", index, name);
+    }
     if (count > 1) {
       const int qd = q->quantized_dimension();
       if (qd < 0 || qd >= rank || static_cast<uint32_t>(shape->Get(qd)) != count) {

@@ -26,8 +26,10 @@
 #include "agent/runtime/hosted_interpreter.h"
 #include "agent/runtime/model.h"
 #include "agent/runtime/model_stats.h"
+#include "artifacts/calibrate.h"
 #include "artifacts/dataset.h"
 #include "artifacts/quantize.h"
+#include "artifacts/resolve.h"
 #include "artifacts/store.h"
 #include "artifacts/zoo.h"
 
@@ -103,6 +105,15 @@ class Runner {
     return "";
   }
   const rt::ModelStats& stats() const { return stats_; }
+
+  // The float output for one float input (the model's input must be float32).
+  std::vector<float> Probabilities(const std::vector<float>& input) {
+    rt::Interpreter& in = hosted_.interpreter();
+    std::copy(input.begin(), input.end(), in.input(0)->As<float>());
+    EXPECT_EQ(in.Invoke(), rt::Status::kOk);
+    const rt::Tensor* y = in.output(0);
+    return std::vector<float>(y->As<float>(), y->As<float>() + y->shape.FlatSize());
+  }
 
   // Top-1 class of each image: pixels * 1/255 (the zoo's preprocessing), quantized with the
   // input tensor's own parameters when the input is integer; argmax of the raw output values
@@ -291,6 +302,62 @@ TEST_P(Int16x8Logits, WithinTwoPointsOfFp32WithoutFinalSoftmax) {
   RecordProperty("top1_permille", static_cast<int>(std::lround(1000.0 * accuracy)));
   RecordProperty("agreement_permille", static_cast<int>(std::lround(1000.0 * agreement)));
   EXPECT_GE(100.0 * accuracy, 100.0 * fp32_accuracy - 2.0 - 1e-9) << c.model << " " << SchemeName(c.scheme);
+}
+
+// Determinism: the full recipes give these bytes on every run and machine (the previous
+// session's training and this one's, on a differently loaded machine, agree). A change to
+// training, initialisation or the writer must bump kZooCodeVersion and update these pins.
+TEST(ZooModels, FileBytesArePinned) {
+  ASSERT_NE(g_shared, nullptr);
+  EXPECT_EQ(g_shared->zoo.at("fc-small").sha256, "5d973a4c439e21355b60d7129a0e8b18835bb43dba20744ff82aea7f6ffd79b2");
+  EXPECT_EQ(g_shared->zoo.at("fc-large").sha256, "58ab23ab7802a37955f053d34fa4569c5fe8398cfd0fd361a68872381f74d65b");
+  EXPECT_EQ(g_shared->zoo.at("cnn-small").sha256, "8dc81f0463dacf517f9bd78493a7a2d1be431d4bdc10fcd67bf940584276d8b6");
+  for (const auto& [name, bytes] : g_shared->float_bytes) EXPECT_EQ(Sha256OfBytes(bytes), g_shared->zoo.at(name).sha256);
+}
+
+// Calibration evaluates the float model with its own evaluator (calibrate.cc): it must compute
+// what agent/runtime computes for the same file.
+TEST(ZooModels, CalibrationEvaluatorMatchesTheRuntime) {
+  ASSERT_NE(g_shared, nullptr);
+  for (const auto& [name, bytes] : g_shared->float_bytes) {
+    auto model = Parse(bytes, name);
+    ASSERT_TRUE(model.ok()) << model.error().message;
+    Runner runner;
+    ASSERT_EQ(runner.Load(bytes), "");
+    for (uint32_t i = 0; i < 20; ++i) {
+      const uint8_t* px = g_shared->test.images.Image(i);
+      std::vector<float> input(g_shared->test.images.PixelsPerImage());
+      for (size_t p = 0; p < input.size(); ++p) input[p] = static_cast<float>(px[p]) * (1.0f / 255.0f);
+      auto values = EvaluateFloat(*model, input);
+      ASSERT_TRUE(values.ok()) << values.error().message;
+      const std::vector<float> probs = runner.Probabilities(input);
+      const std::vector<float>& ours = (*values)[model->outputs[0]];
+      ASSERT_EQ(ours.size(), probs.size());
+      for (size_t c = 0; c < probs.size(); ++c) EXPECT_NEAR(ours[c], probs[c], 1e-5) << name << " image " << i << " class " << c;
+    }
+  }
+}
+
+// The resolver on a zoo source: quantized once, then served from the store, the same bytes
+// the quantizer gives directly.
+TEST(ZooModels, ResolverQuantizesZooSourceOnce) {
+  ASSERT_NE(g_shared, nullptr);
+  Store store(CacheRoot());
+  ResolveRequest r;
+  r.model = "fc-small", r.scheme = "int8";
+  r.source = ArtifactSource{ArtifactSource::Kind::kZoo, "fc-small", ""};
+  r.calibration = CalibrationSet{FashionMnist().train_images, kCalibrationSamples, 1.0f / 255.0f, 0.0f};
+  auto first = ResolveArtifact(store, r);
+  ASSERT_TRUE(first.ok()) << first.error().message;
+  auto second = ResolveArtifact(store, r);
+  ASSERT_TRUE(second.ok()) << second.error().message;
+  EXPECT_TRUE(second->cached);
+  EXPECT_EQ(second->sha256, first->sha256);
+  QuantizeOptions options;
+  options.scheme = Scheme::kInt8, options.calibration = &g_shared->calibration, options.samples = kCalibrationSamples;
+  auto direct = QuantizeTflite(g_shared->float_bytes.at("fc-small"), "fc-small", options);
+  ASSERT_TRUE(direct.ok());
+  EXPECT_EQ(Sha256OfBytes(*direct), first->sha256);
 }
 
 std::vector<Case> AllCases() {
