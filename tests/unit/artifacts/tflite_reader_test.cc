@@ -195,6 +195,19 @@ TEST(RuntimeOnHostileModels, ActivationNobodyWritesIsRefusedAtPrepare) {
   EXPECT_THAT(std::string(err.message()), HasSubstr("operator 0 (FULLY_CONNECTED) reads tensor 4"));
 }
 
+TEST(RuntimeOnHostileModels, ZeroPointOutsideTheTypeIsRefusedAtLoad) {
+  rtt::ModelSpec spec;
+  spec.tensors = {{{1, 4}, tflite::TensorType_INT8, {}, {0.5f}, {-2147483648LL}}, {{1, 4}, tflite::TensorType_INT8, {}, {0.5f}, {0}}};
+  spec.ops = {{tflite::BuiltinOperator_RESHAPE, {0}, {1}}};
+  spec.inputs = {0};
+  spec.outputs = {1};
+  rtt::AlignedCopy bytes(rtt::BuildModel(spec));
+  rt::Model model;
+  rt::ErrorReporter err;
+  EXPECT_EQ(rt::LoadModel(bytes.data(), bytes.size(), &model, &err), rt::Status::kMalformedModel);
+  EXPECT_THAT(std::string(err.message()), HasSubstr("zero point -2147483648 outside [-128, 127]"));
+}
+
 TEST(RuntimeOnHostileModels, OutputNobodyWritesIsRefusedAtPrepare) {
   rtt::ModelSpec spec = FcSpec();
   spec.tensors.push_back({{1, 2}});
