@@ -114,6 +114,118 @@ void Softmax(const Operator& op, std::vector<std::vector<float>>& v, size_t row)
   }
 }
 
+// SAME: ceil(in/s); VALID: ceil((in − k_eff + 1)/s), at least 1 (0 = no valid output).
+int64_t OutSize(int padding, int64_t in, int64_t k_eff, int64_t s) {
+  if (padding == 0) return (in + s - 1) / s;
+  return in >= k_eff ? (in - k_eff + s) / s : 0;
+}
+
+// Largest tensor calibration evaluates (elements): far above any model that fits a target.
+constexpr size_t kMaxCalibrationElements = size_t{1} << 26;
+
+}  // namespace
+
+std::string CheckArity(const Model& m, const Operator& op) {
+  const auto valid = [&](int32_t t) { return t >= 0 && static_cast<size_t>(t) < m.tensors.size(); };
+  if (op.outputs.empty() || !valid(op.outputs[0])) return "needs an output tensor";
+  for (int32_t t : op.outputs) {
+    if (!valid(t)) return "output refers to tensor " + std::to_string(t);
+    if (m.tensors[t].IsConstant()) return "writes constant tensor '" + m.tensors[t].name + "'";
+    if (m.tensors[t].Elements() > kMaxCalibrationElements) return "output '" + m.tensors[t].name + "' is too large";
+  }
+  if (op.inputs.empty() || !valid(op.inputs[0])) return "needs an input tensor";
+  for (int32_t t : op.inputs) {
+    if (t != -1 && !valid(t)) return "input refers to tensor " + std::to_string(t);
+  }
+  const bool weighted = op.op == static_cast<int32_t>(Op::kConv2D) || op.op == static_cast<int32_t>(Op::kDepthwiseConv2D) ||
+                        op.op == static_cast<int32_t>(Op::kFullyConnected);
+  if (weighted) {
+    if (op.inputs.size() < 2 || op.inputs[1] < 0) return "needs a weights tensor";
+    if (op.inputs.size() > 3) return "has more than 3 inputs";
+    if (m.tensors[op.inputs[0]].IsConstant()) return "has a constant input 0; only weights and bias may be constant";
+    const Tensor& w = m.tensors[op.inputs[1]];
+    const size_t rank = op.op == static_cast<int32_t>(Op::kFullyConnected) ? 2 : 4;
+    if (w.shape.size() != rank) return "weights '" + w.name + "' must have rank " + std::to_string(rank);
+  }
+  return "";
+}
+
+namespace {
+
+bool Evaluable(int32_t code) {
+  switch (static_cast<Op>(code)) {
+    case Op::kConv2D: case Op::kDepthwiseConv2D: case Op::kMaxPool2D: case Op::kAveragePool2D:
+    case Op::kFullyConnected: case Op::kReshape: case Op::kSoftmax: case Op::kRelu: case Op::kRelu6:
+    case Op::kLogistic: case Op::kTanh:
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool Rank(const Tensor& t, size_t rank) { return t.shape.size() == rank; }
+
+// The shapes an operator's evaluation relies on, so that a hostile model is an error naming
+// the operator and never an out-of-bounds read. Inputs' values are already known to hold
+// Elements() values each.
+std::string CheckGeometry(const Model& m, const Operator& op) {
+  const Tensor& in = m.tensors[op.inputs[0]];
+  const Tensor& out = m.tensors[op.outputs[0]];
+  const bool has_bias = op.inputs.size() > 2 && op.inputs[2] >= 0;
+  const Options& o = op.options;
+  switch (static_cast<Op>(op.op)) {
+    case Op::kConv2D:
+    case Op::kDepthwiseConv2D: {
+      const bool dw = op.op == static_cast<int32_t>(Op::kDepthwiseConv2D);
+      const Tensor& f = m.tensors[op.inputs[1]];
+      if (!Rank(in, 4) || !Rank(f, 4) || !Rank(out, 4)) return "input, filter and output must be 4-D";
+      if (in.shape[0] != 1 || out.shape[0] != 1) return "calibration takes batch 1";
+      if (o.stride_h < 1 || o.stride_w < 1 || o.dilation_h < 1 || o.dilation_w < 1) return "strides and dilations must be >= 1";
+      if (dw) {
+        if (f.shape[0] != 1 || o.depth_multiplier < 1 || f.shape[3] != out.shape[3] ||
+            static_cast<int64_t>(in.shape[3]) * o.depth_multiplier != out.shape[3]) {
+          return "depthwise filter [1,KH,KW,C*multiplier] does not match input and output channels";
+        }
+      } else if (f.shape[3] != in.shape[3] || f.shape[0] != out.shape[3]) {
+        return "filter [O,KH,KW,I] does not match input and output channels (grouped convolution is not supported)";
+      }
+      if (f.shape[1] < 1 || f.shape[2] < 1) return "empty filter";
+      const int64_t oh = OutSize(o.padding, in.shape[1], (int64_t{f.shape[1]} - 1) * o.dilation_h + 1, o.stride_h);
+      const int64_t ow = OutSize(o.padding, in.shape[2], (int64_t{f.shape[2]} - 1) * o.dilation_w + 1, o.stride_w);
+      if (oh != out.shape[1] || ow != out.shape[2]) return "output height/width do not follow from padding and strides";
+      if (has_bias && m.tensors[op.inputs[2]].Elements() != static_cast<size_t>(out.shape[3])) return "bias size is not the channel count";
+      return "";
+    }
+    case Op::kMaxPool2D:
+    case Op::kAveragePool2D: {
+      if (!Rank(in, 4) || !Rank(out, 4)) return "input and output must be 4-D";
+      if (in.shape[0] != 1 || out.shape[0] != 1 || in.shape[3] != out.shape[3]) return "batch 1 and equal channels expected";
+      if (o.stride_h < 1 || o.stride_w < 1 || o.filter_h < 1 || o.filter_w < 1) return "strides and filter must be >= 1";
+      if (OutSize(o.padding, in.shape[1], o.filter_h, o.stride_h) != out.shape[1] ||
+          OutSize(o.padding, in.shape[2], o.filter_w, o.stride_w) != out.shape[2]) {
+        return "output height/width do not follow from padding and strides";
+      }
+      return "";
+    }
+    case Op::kFullyConnected: {
+      const Tensor& w = m.tensors[op.inputs[1]];
+      if (!Rank(w, 2) || w.shape[0] < 1 || w.shape[1] < 1) return "weights must be [O, D]";
+      const auto units = static_cast<size_t>(w.shape[0]), depth = static_cast<size_t>(w.shape[1]);
+      if (in.Elements() % depth != 0 || out.Elements() != in.Elements() / depth * units) {
+        return "input/output sizes do not match weights [" + std::to_string(units) + "," + std::to_string(depth) + "]";
+      }
+      if (has_bias && m.tensors[op.inputs[2]].Elements() != units) return "bias size is not O";
+      return "";
+    }
+    case Op::kSoftmax:
+      if (in.shape.empty() || in.shape.back() < 1) return "input needs a non-empty last dimension";
+      [[fallthrough]];
+    default:  // RESHAPE and the element-wise activations
+      if (out.Elements() != in.Elements()) return "output size differs from input size";
+      return "";
+  }
+}
+
 }  // namespace
 
 Result<std::vector<std::vector<float>>> EvaluateFloat(const Model& model, const std::vector<float>& input) {
@@ -122,18 +234,32 @@ Result<std::vector<std::vector<float>>> EvaluateFloat(const Model& model, const 
     const Tensor& t = model.tensors[i];
     if (t.IsConstant() && t.type == TensorType::kFloat32) v[i] = FloatData(t);
   }
-  if (model.inputs.size() != 1 || model.tensors[model.inputs[0]].Elements() != input.size()) {
+  if (model.inputs.size() != 1 || model.inputs[0] < 0 || static_cast<size_t>(model.inputs[0]) >= model.tensors.size() ||
+      model.tensors[model.inputs[0]].Elements() != input.size()) {
     return MakeError("calibration: the model must have one float input of " + std::to_string(input.size()) + " values");
   }
   v[model.inputs[0]] = input;
   for (size_t k = 0; k < model.operators.size(); ++k) {
     const Operator& op = model.operators[k];
-    for (int32_t i : op.inputs) {
-      if (i >= 0 && model.tensors[i].type != TensorType::kFloat32 && !(op.op == static_cast<int32_t>(Op::kReshape))) {
+    const std::string where = "calibration: operator " + std::to_string(k) + " (" + OpName(op.op) + ")";
+    if (!Evaluable(op.op)) return MakeError(where + " is not supported by the quantizer");
+    if (const std::string bad = CheckArity(model, op); !bad.empty()) return MakeError(where + ": " + bad);
+    for (size_t n = 0; n < op.inputs.size(); ++n) {
+      const int32_t i = op.inputs[n];
+      // RESHAPE's optional shape input (1) is int32; everything else calibration reads is float.
+      if (i >= 0 && model.tensors[i].type != TensorType::kFloat32 && !(op.op == static_cast<int32_t>(Op::kReshape) && n == 1)) {
         return MakeError("calibration: operator " + std::to_string(k) + " (" + OpName(op.op) +
                          ") has a non-float input '" + model.tensors[i].name + "'; calibrate the float model");
       }
     }
+    for (size_t i = 0; i < op.inputs.size(); ++i) {
+      const int32_t t = op.inputs[i];
+      if (t >= 0 && model.tensors[t].type == TensorType::kFloat32 && v[t].size() != model.tensors[t].Elements()) {
+        return MakeError(where + " reads tensor " + std::to_string(t) + " '" + model.tensors[t].name +
+                         "' before any operator produced it");
+      }
+    }
+    if (const std::string bad = CheckGeometry(model, op); !bad.empty()) return MakeError(where + ": " + bad);
     switch (static_cast<Op>(op.op)) {
       case Op::kConv2D: Conv(model, op, v, false); break;
       case Op::kDepthwiseConv2D: Conv(model, op, v, true); break;

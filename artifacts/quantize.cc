@@ -1,7 +1,9 @@
 #include "artifacts/quantize.h"
 
 #include <algorithm>
+#include <cfloat>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 
 #include "artifacts/calibrate.h"
@@ -16,9 +18,13 @@ bool HasWeights(const Operator& op) {
 std::string Where(size_t k, const Operator& op) { return "operator " + std::to_string(k) + " (" + OpName(op.op) + ")"; }
 
 // Per-channel symmetric int8 along `axis` (-1 = per-tensor): s_c = max|w_c|/127,
-// q = clamp(round(w/s_c), ±127). An all-zero channel gets scale 1.
-void QuantizeWeights(Tensor* t, int axis) {
+// q = clamp(round(w/s_c), ±127). An all-zero channel (or one so small that max/127 is not a
+// normal float) gets scale 1. Non-finite weights are an error (false).
+bool QuantizeWeights(Tensor* t, int axis) {
   const std::vector<float> w = FloatData(*t);
+  for (float v : w) {
+    if (!std::isfinite(v)) return false;
+  }
   size_t channels = 1, inner = 1;
   if (axis >= 0) {
     channels = static_cast<size_t>(t->shape[static_cast<size_t>(axis)]);
@@ -28,7 +34,7 @@ void QuantizeWeights(Tensor* t, int axis) {
   std::vector<float> max_abs(channels, 0.0f);
   for (size_t i = 0; i < w.size(); ++i) max_abs[channel_of(i)] = std::max(max_abs[channel_of(i)], std::fabs(w[i]));
   t->quant = Quantization{};
-  for (float m : max_abs) t->quant.scale.push_back(m > 0.0f ? m / 127.0f : 1.0f);
+  for (float m : max_abs) t->quant.scale.push_back(m / 127.0f >= FLT_MIN ? m / 127.0f : 1.0f);
   t->quant.zero_point.assign(channels, 0);
   t->quant.quantized_dimension = axis < 0 ? 0 : axis;
   std::vector<int8_t> q(w.size());
@@ -37,6 +43,7 @@ void QuantizeWeights(Tensor* t, int axis) {
   }
   t->type = TensorType::kInt8;
   t->data = ToBytes(q);
+  return true;
 }
 
 int WeightAxis(const Operator& op, bool hybrid) {
@@ -51,11 +58,12 @@ Quantization ActivationParams(const TensorRange& r, bool int16) {
   const float lo = std::min(r.min, 0.0f), hi = std::max(r.max, 0.0f);
   if (int16) {
     const float m = std::max(-lo, hi);
-    q.scale = {m > 0.0f ? m / 32767.0f : 1.0f / 32767.0f};
+    // A range too small for a normal-float scale is treated as all zeros.
+    q.scale = {m / 32767.0f >= FLT_MIN ? m / 32767.0f : 1.0f / 32767.0f};
     q.zero_point = {0};
     return q;
   }
-  const float s = hi > lo ? (hi - lo) / 255.0f : 1.0f / 255.0f;
+  const float s = (hi - lo) / 255.0f >= FLT_MIN ? (hi - lo) / 255.0f : 1.0f / 255.0f;
   q.scale = {s};
   q.zero_point = {static_cast<int64_t>(std::clamp(std::round(-128.0f - lo / s), -128.0f, 127.0f))};
   return q;
@@ -73,6 +81,16 @@ Status FullInteger(Model& m, const QuantizeOptions& o) {
     }
   }
   if (o.calibration == nullptr) return MakeError(std::string(SchemeName(o.scheme)) + " needs calibration images");
+  const double correlation = AdjacentPixelCorrelation(*o.calibration, o.samples);
+  if (!(correlation >= kMinCalibrationCorrelation)) {
+    char buf[320];
+    std::snprintf(buf, sizeof buf,
+                  "calibration images look like random noise (adjacent-pixel correlation %.3f over %u images; real "
+                  "images score above 0.5, uniform noise about 0): calibrating on noise records meaningless ranges, so "
+                  "give real samples of the data the model will see",
+                  correlation, std::min(o.samples, o.calibration->count));
+    return MakeError(buf);
+  }
   auto ranges = Calibrate(m, *o.calibration, o.samples, o.input_scale, o.input_offset);
   if (!ranges) return ranges.error();
 
@@ -80,7 +98,13 @@ Status FullInteger(Model& m, const QuantizeOptions& o) {
   for (size_t t = 0; t < m.tensors.size(); ++t) {
     Tensor& tensor = m.tensors[t];
     if (tensor.IsConstant() || tensor.type != TensorType::kFloat32) continue;
-    tensor.quant = ActivationParams((*ranges)[t], int16);
+    const TensorRange& r = (*ranges)[t];
+    if (!std::isfinite(r.min) || !std::isfinite(r.max) ||
+        !std::isfinite(std::max(r.max, 0.0f) - std::min(r.min, 0.0f))) {
+      return MakeError("calibration: tensor " + std::to_string(t) + " '" + tensor.name + "' takes non-finite values [" +
+                       std::to_string(r.min) + ", " + std::to_string(r.max) + "]");
+    }
+    tensor.quant = ActivationParams(r, int16);
     tensor.type = act;
   }
   for (Operator& op : m.operators) {
@@ -102,9 +126,19 @@ Status FullInteger(Model& m, const QuantizeOptions& o) {
     if (!w.IsConstant() || w.type != TensorType::kFloat32) {
       return MakeError(Where(k, op) + ": weights '" + w.name + "' must be float32 constants");
     }
-    QuantizeWeights(&w, WeightAxis(op, false));
+    if (!QuantizeWeights(&w, WeightAxis(op, false))) return MakeError(Where(k, op) + ": weights '" + w.name + "' are not all finite");
     if (op.inputs.size() < 3 || op.inputs[2] < 0) continue;
     Tensor& b = m.tensors[op.inputs[2]];
+    if (!b.IsConstant() || b.type != TensorType::kFloat32) {
+      return MakeError(Where(k, op) + ": bias '" + b.name + "' must be a float32 constant");
+    }
+    if (w.quant.scale.size() != 1 && w.quant.scale.size() != b.Elements()) {
+      return MakeError(Where(k, op) + ": bias '" + b.name + "' has " + std::to_string(b.Elements()) + " values for " +
+                       std::to_string(w.quant.scale.size()) + " weight channels");
+    }
+    if (m.tensors[op.inputs[0]].quant.empty()) {
+      return MakeError(Where(k, op) + ": input '" + m.tensors[op.inputs[0]].name + "' is not a float activation");
+    }
     const float s_in = m.tensors[op.inputs[0]].quant.scale[0];
     const std::vector<float> bias = FloatData(b);
     b.quant = Quantization{};
@@ -113,9 +147,19 @@ Status FullInteger(Model& m, const QuantizeOptions& o) {
       b.quant.scale.push_back(s_in * w.quant.scale[w.quant.scale.size() == 1 ? 0 : c]);
     }
     b.quant.zero_point.assign(bias.size(), 0);
+    for (size_t c = 0; c < bias.size(); ++c) {
+      if (!std::isfinite(bias[c]) || !(b.quant.scale[c] >= FLT_MIN) || !std::isfinite(b.quant.scale[c])) {
+        return MakeError(Where(k, op) + ": bias '" + b.name + "' value " + std::to_string(c) +
+                         " is not finite or its scale s_in*s_w is not a normal float");
+      }
+    }
     if (int16) {
       std::vector<int64_t> q(bias.size());
-      for (size_t c = 0; c < bias.size(); ++c) q[c] = static_cast<int64_t>(std::llround(bias[c] / b.quant.scale[c]));
+      for (size_t c = 0; c < bias.size(); ++c) {
+        // ±2^62: far outside any real bias, and exactly representable, so the cast is defined.
+        constexpr double kLimit = 4611686018427387904.0;
+        q[c] = static_cast<int64_t>(std::clamp<double>(std::round(static_cast<double>(bias[c]) / b.quant.scale[c]), -kLimit, kLimit));
+      }
       b.type = TensorType::kInt64, b.data = ToBytes(q);
     } else {
       std::vector<int32_t> q(bias.size());
@@ -169,18 +213,40 @@ Status Float16(Model& m) {
   return Ok{};
 }
 
-void Dynamic(Model& m) {
+Status Dynamic(Model& m) {
   constexpr size_t kWeightsMinNumElements = 1024;  // TFLite's kWeightsMinNumElementsDefault
-  for (const Operator& op : m.operators) {
+  for (size_t k = 0; k < m.operators.size(); ++k) {
+    const Operator& op = m.operators[k];
     if (!HasWeights(op)) continue;
     Tensor& w = m.tensors[op.inputs[1]];
-    if (w.IsConstant() && w.type == TensorType::kFloat32 && w.Elements() >= kWeightsMinNumElements) {
-      QuantizeWeights(&w, WeightAxis(op, true));
+    if (w.IsConstant() && w.type == TensorType::kFloat32 && w.Elements() >= kWeightsMinNumElements &&
+        !QuantizeWeights(&w, WeightAxis(op, true))) {
+      return MakeError(Where(k, op) + ": weights '" + w.name + "' are not all finite");
     }
   }
+  return Ok{};
 }
 
 }  // namespace
+
+double AdjacentPixelCorrelation(const idx::Images& images, uint32_t samples) {
+  const uint32_t n = std::min(samples, images.count);
+  if (images.cols < 2 || n == 0) return 1.0;  // no neighbours to compare: nothing to judge
+  double sa = 0, sb = 0, saa = 0, sbb = 0, sab = 0, count = 0;
+  for (uint32_t i = 0; i < n; ++i) {
+    const uint8_t* im = images.Image(i);
+    for (uint32_t y = 0; y < images.rows; ++y) {
+      for (uint32_t x = 0; x + 1 < images.cols; ++x) {
+        const double a = im[y * images.cols + x], b = im[y * images.cols + x + 1];
+        sa += a, sb += b, saa += a * a, sbb += b * b, sab += a * b, count += 1;
+      }
+    }
+  }
+  const double cov = sab / count - (sa / count) * (sb / count);
+  const double va = saa / count - (sa / count) * (sa / count), vb = sbb / count - (sb / count) * (sb / count);
+  if (!(va > 0) || !(vb > 0)) return 0.0;  // constant images carry no more information than noise
+  return cov / std::sqrt(va * vb);
+}
 
 uint16_t FloatToHalf(float value) {
   uint32_t x;
@@ -231,13 +297,35 @@ Result<Model> Quantize(const Model& float_model, const QuantizeOptions& options)
       return MakeError("the quantizer takes a float32 model; tensor '" + t.name + "' is already quantized");
     }
   }
+  if (options.scheme != Scheme::kFp32) {
+    for (const auto* list : {&float_model.inputs, &float_model.outputs}) {
+      for (int32_t t : *list) {
+        if (t < 0 || static_cast<size_t>(t) >= float_model.tensors.size()) {
+          return MakeError("subgraph input/output refers to tensor " + std::to_string(t));
+        }
+        const Tensor& io = float_model.tensors[t];
+        if (io.IsConstant() || io.type != TensorType::kFloat32) {
+          return MakeError("subgraph input/output tensor " + std::to_string(t) + " '" + io.name +
+                           "' must be a float32 activation, not a constant or another type");
+        }
+      }
+    }
+    // The tensor references every scheme relies on (full-integer calibration checks every op).
+    for (size_t k = 0; k < float_model.operators.size(); ++k) {
+      const Operator& op = float_model.operators[k];
+      if (!HasWeights(op)) continue;
+      if (const std::string bad = CheckArity(float_model, op); !bad.empty()) return MakeError(Where(k, op) + ": " + bad);
+    }
+  }
   Model m = float_model;
   switch (options.scheme) {
     case Scheme::kFp32: break;
     case Scheme::kFloat16:
       if (auto s = Float16(m); !s) return s.error();
       break;
-    case Scheme::kDynamic: Dynamic(m); break;
+    case Scheme::kDynamic:
+      if (auto s = Dynamic(m); !s) return s.error();
+      break;
     default:
       if (auto s = FullInteger(m, options); !s) return s.error();
   }

@@ -1,14 +1,21 @@
 // .tflite bytes → Model, for the quantizer. Verifier first; then only what the writer can
 // express again is accepted, and anything else is an error naming it.
+#include <cstring>
+
 #include "agent/runtime/schema/tflite_generated.h"
 #include "artifacts/tflite_model.h"
 
 namespace bsb::artifacts {
 namespace {
 
+// Copied with memcpy: the Verifier checks a vector's length field (4-byte aligned), not that
+// 8-byte elements (int64 zero points) are 8-byte aligned, so a hostile file may misplace them.
 template <typename T>
 std::vector<T> ToStd(const flatbuffers::Vector<T>* v) {
-  return v == nullptr ? std::vector<T>{} : std::vector<T>(v->begin(), v->end());
+  if (v == nullptr) return {};
+  std::vector<T> out(v->size());
+  if (!out.empty()) std::memcpy(out.data(), v->Data(), out.size() * sizeof(T));
+  return out;
 }
 
 bool ReadOptions(const tflite::Operator& op, int32_t code, Options* o) {
@@ -73,7 +80,8 @@ bool ReadOptions(const tflite::Operator& op, int32_t code, Options* o) {
 
 Result<Model> Parse(const std::vector<uint8_t>& bytes, const std::string& name) {
   flatbuffers::Verifier verifier(bytes.data(), bytes.size());
-  if (!tflite::ModelBufferHasIdentifier(bytes.data()) || !tflite::VerifyModelBuffer(verifier)) {
+  // The identifier is bytes 4..7: check the length before looking at them.
+  if (bytes.size() < 8 || !tflite::ModelBufferHasIdentifier(bytes.data()) || !tflite::VerifyModelBuffer(verifier)) {
     return MakeError(name + ": not a valid .tflite file (flatbuffer verification failed)");
   }
   const tflite::Model* fb = tflite::GetModel(bytes.data());

@@ -226,6 +226,16 @@ Status Interpreter::PlanAndPlace() {
   }
   for (int i = 0; i < node_count_; ++i) {
     const Node& node = nodes_[i];
+    // An activation read before anything wrote it would have no place in the arena (TFLM:
+    // "invalid lifetime"): refuse the model instead of handing a kernel a null pointer.
+    for (int k = 0; k < node.input_count; ++k) {
+      const int t = node.inputs[k];
+      if (t >= 0 && buffers[t].first_scope < 0 && !tensors_[t].is_constant && !tensors_[t].is_variable && tensors_[t].bytes > 0) {
+        return err_->Report(Status::kMalformedModel,
+                            "operator %d (%s) reads tensor %d '%s', which is no subgraph input, constant or earlier operator's output",
+                            i, OpName(node.op), t, tensors_[t].name);
+      }
+    }
     for (int k = 0; k < node.output_count; ++k) touch_first(node.outputs[k], i + 1);
     for (int k = 0; k < node.input_count; ++k) {
       if (node.inputs[k] >= 0) buffers[node.inputs[k]].last_scope = i + 1;
@@ -233,7 +243,13 @@ Status Interpreter::PlanAndPlace() {
     for (int k = 0; k < node.output_count; ++k) buffers[node.outputs[k]].last_scope = i + 1;
   }
   if (const auto* outputs = model_->subgraph->outputs()) {
-    for (flatbuffers::uoffset_t i = 0; i < outputs->size(); ++i) buffers[outputs->Get(i)].last_scope = scopes_end;
+    for (flatbuffers::uoffset_t i = 0; i < outputs->size(); ++i) {
+      const int t = outputs->Get(i);
+      if (buffers[t].first_scope < 0 && !tensors_[t].is_constant && tensors_[t].bytes > 0) {
+        return err_->Report(Status::kMalformedModel, "subgraph output tensor %d '%s' is written by no operator", t, tensors_[t].name);
+      }
+      buffers[t].last_scope = scopes_end;
+    }
   }
   // Compact to the buffers that need arena space, in TFLM's order: tensors, then scratch.
   int count = 0;

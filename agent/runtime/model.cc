@@ -78,6 +78,22 @@ Status CheckTensor(const tflite::Model* model, const tflite::Tensor* tensor, int
       return err->Report(Status::kMalformedModel, "tensor %d '%s' has %u scales but %u zero points", index, name, static_cast<unsigned>(count),
                          static_cast<unsigned>(q->zero_point()->size()));
     }
+    // Kernels read zero points as int64 in place; a hostile file may place them 4 bytes off.
+    if (q->zero_point() != nullptr && reinterpret_cast<uintptr_t>(q->zero_point()->data()) % alignof(int64_t) != 0) {
+      return err->Report(Status::kMalformedModel, "tensor %d '%s': zero points are not 8-byte aligned", index, name);
+    }
+    // A zero point outside the integer type's range makes the kernels' offsets overflow.
+    if (q->zero_point() != nullptr && (tensor->type() == tflite::TensorType_INT8 || tensor->type() == tflite::TensorType_INT16)) {
+      const int64_t lo = tensor->type() == tflite::TensorType_INT8 ? -128 : -32768;
+      const int64_t hi = tensor->type() == tflite::TensorType_INT8 ? 127 : 32767;
+      for (uint32_t i = 0; i < q->zero_point()->size(); ++i) {
+        const int64_t z = q->zero_point()->data()[i];
+        if (z < lo || z > hi) {
+          return err->Report(Status::kMalformedModel, "tensor %d '%s' (%s) has zero point %lld outside [%lld, %lld]", index, name,
+                             TypeName(tensor->type()), static_cast<long long>(z), static_cast<long long>(lo), static_cast<long long>(hi));
+        }
+      }
+    }
     if (count > 1) {
       const int qd = q->quantized_dimension();
       if (qd < 0 || qd >= rank || static_cast<uint32_t>(shape->Get(qd)) != count) {
