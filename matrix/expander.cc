@@ -160,8 +160,9 @@ Result<Plan> Expand(const Matrix& matrix) {
       if (!rule.Find(key)) missing.push_back(std::string("'") + key + "'");
     }
     if (!missing.empty()) {
-      diagnostics.Error(rule.position, "this include entry matches no cell, and to add a new one it needs " +
-                                           JoinAlternatives(missing));
+      std::string needed = JoinAlternatives(missing);
+      if (missing.size() > 1) needed.replace(needed.rfind(" or "), 4, " and ");
+      diagnostics.Error(rule.position, "this include entry matches no cell, and to add a new one it needs " + needed);
       continue;
     }
     Combination c;
@@ -171,6 +172,16 @@ Result<Plan> Expand(const Matrix& matrix) {
     if (!c.model || !c.target) continue;  // reported by Validate
     for (const RuleKey& key : rule.keys) {
       if (matrix.FindAxis(key.key)) c.axes[key.key] = key.values.front();
+    }
+    // Two entries forming the same new cell make one cell: the later extends the earlier.
+    const auto same = std::find_if(combinations.begin() + static_cast<std::ptrdiff_t>(original_count),
+                                   combinations.end(), [&](const Combination& x) {
+                                     return x.model == c.model && x.scheme == c.scheme && x.target == c.target &&
+                                            x.axes == c.axes;
+                                   });
+    if (same != combinations.end()) {
+      AddValues(*same, rule);
+      continue;
     }
     AddValues(c, rule);
     combinations.push_back(std::move(c));
@@ -186,14 +197,8 @@ Result<Plan> Expand(const Matrix& matrix) {
   for (const Combination& c : combinations) {
     Cell cell = Finish(c, matrix);
     if (!ids.insert(cell.id).second) {
-      auto same = std::find_if(plan.cells.begin(), plan.cells.end(), [&](const Cell& x) { return x.id == cell.id; });
-      if (same->model != cell.model || same->scheme != cell.scheme || same->target != cell.target ||
-          same->axes != cell.axes) {
-        return MakeError("cell id collision: " + cell.id + " names two different cells", ExitCode::kInternal);
-      }
-      // Two include entries formed the same new cell: the later one extends the earlier.
-      same->settings = cell.settings;
-      continue;
+      // Combinations are distinct by construction, so this is a 48-bit hash collision.
+      return MakeError("cell id collision: " + cell.id + " names two different cells", ExitCode::kInternal);
     }
     plan.cells.push_back(std::move(cell));
   }

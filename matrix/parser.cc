@@ -151,7 +151,12 @@ void ParseModels(const YAML::Node& node, Position fallback, Matrix& matrix, Diag
   }
   if (node.size() == 0) diagnostics.Error(PositionOf(node, fallback), "'models' must list at least one model");
   for (const YAML::Node& item : node) {
-    MapReader map(item, "a model", kModelKeys, diagnostics, PositionOf(node, fallback));
+    // Name the model in messages about its keys when it has a usable name.
+    std::string map_what = "a model";
+    if (item.IsMap() && item["name"].IsDefined() && item["name"].IsScalar()) {
+      map_what = "model '" + item["name"].Scalar() + "'";
+    }
+    MapReader map(item, map_what, kModelKeys, diagnostics, PositionOf(node, fallback));
     if (!map.is_map()) continue;
     Model model;
     model.position = map.position();
@@ -246,6 +251,10 @@ void ParseAxes(const YAML::Node& node, Position fallback, Matrix& matrix, Diagno
     if (std::find(kDimensionKeys.begin(), kDimensionKeys.end(), *name) != kDimensionKeys.end() || *name == "status" ||
         *name == "id") {
       diagnostics.Error(at, "axis name '" + *name + "' is reserved; models, schemes and targets have their own lists");
+      continue;
+    }
+    if (LooksLikeSecret(*name)) {  // axis values are handed to agents on every target
+      diagnostics.Error(at, "axis '" + *name + "' looks like a secret; secrets never live in the matrix file");
       continue;
     }
     if (matrix.FindAxis(*name)) {
