@@ -280,6 +280,10 @@ void ParseAxes(const YAML::Node& node, Position fallback, Matrix& matrix, Diagno
                                         Describe(value));
         continue;
       }
+      if (json->is_string() && !IsValidUtf8(json->get_ref<const std::string&>())) {
+        diagnostics.Error(value_at, "a value of axis '" + *name + "' is not valid UTF-8");
+        continue;
+      }
       if (is_setting && !CheckSettingValue(*name, value, "axis '" + *name + "'", value_at, diagnostics)) continue;
       if (std::find(axis.values.begin(), axis.values.end(), *json) != axis.values.end()) {
         diagnostics.Error(value_at, "duplicate value " + Describe(value) + " in axis '" + *name + "'");
@@ -329,6 +333,10 @@ void ParseRules(const YAML::Node& node, Position fallback, bool is_include, Matr
           diagnostics.Error(PositionOf(v, rule_key.position),
                             "'" + key + "' in " + what + " must be " +
                                 (is_include ? "a single value" : "a value or a list of values") + ", got " + Describe(v));
+          continue;
+        }
+        if (json->is_string() && !IsValidUtf8(json->get_ref<const std::string&>())) {
+          diagnostics.Error(PositionOf(v, rule_key.position), "'" + key + "' in " + what + " is not valid UTF-8");
           continue;
         }
         const bool is_setting = std::find(SettingKeys().begin(), SettingKeys().end(), key) != SettingKeys().end();

@@ -57,6 +57,8 @@ TEST(MatrixFuzzReplay, HostileYamlTerminates) {
         return s;
       }(),                                  // block mapping nesting by indentation
       "a: &a [*a, *a]\nb: *a\n",            // a self-referencing alias
+      "version: 1\ndatasets: {d: {images: i, labels: l}}\nmodels: [{name: m, source: m, dataset: d}]\n"
+      "schemes: [fp32]\ntargets: [{name: x, kind: local}]\naxes: {batch: [\xff, \"\\t\\u0001\"]}\n",
       "[:]",
       "{:]",
       "[:",

@@ -63,6 +63,7 @@ const BadFile kBadFiles[] = {
     {"bad_version.yaml", "1:10: error: unsupported version '2'; this bsb-matrix reads version 1"},
     {"yaml_syntax.yaml", "7:8: error: YAML syntax: end of sequence flow not found"},
     {"url_without_sha256.yaml", "5:24: error: the source of model 'fc' is a URL and needs a 'sha256' pin beside it"},
+    {"invalid_utf8.yaml", "9:19: error: a value of axis 'batch' is not valid UTF-8"},
     {"include_no_match.yaml",
      "11:5: error: this include entry matches no cell, and to add a new one it needs 'model', 'scheme' and "
      "'target'"},

@@ -34,6 +34,23 @@ TEST(JoinAlternatives, ReadsLikeEnglish) {
   EXPECT_EQ(JoinAlternatives({"a", "b", "c"}), "a, b or c");
 }
 
+TEST(IsValidUtf8, AcceptsWellFormedSequencesOnly) {
+  EXPECT_TRUE(IsValidUtf8(""));
+  EXPECT_TRUE(IsValidUtf8("plain ascii"));
+  EXPECT_TRUE(IsValidUtf8("\xc3\xa9"));              // é
+  EXPECT_TRUE(IsValidUtf8("\xe2\x82\xac"));          // €
+  EXPECT_TRUE(IsValidUtf8("\xf0\x9f\x98\x80"));      // U+1F600
+  EXPECT_TRUE(IsValidUtf8("\xf4\x8f\xbf\xbf"));      // U+10FFFF, the last code point
+  EXPECT_FALSE(IsValidUtf8("\xff"));
+  EXPECT_FALSE(IsValidUtf8("\x80"));                   // a lone continuation byte
+  EXPECT_FALSE(IsValidUtf8("\xc3"));                   // truncated
+  EXPECT_FALSE(IsValidUtf8("\xc0\xaf"));               // overlong '/'
+  EXPECT_FALSE(IsValidUtf8("\xe0\x80\xaf"));           // overlong
+  EXPECT_FALSE(IsValidUtf8("\xed\xa0\x80"));           // a UTF-16 surrogate
+  EXPECT_FALSE(IsValidUtf8("\xf4\x90\x80\x80"));       // above U+10FFFF
+  EXPECT_FALSE(IsValidUtf8("ok\xc3\x28"));             // bad continuation
+}
+
 TEST(Diagnostics, LinesAreOrderedByPositionWithFileLineColumn) {
   Diagnostics diagnostics("m.yaml");
   diagnostics.Error({7, 3}, "third");

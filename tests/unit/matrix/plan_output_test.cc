@@ -1,6 +1,8 @@
 // `bsb-matrix plan` output: --only filtering, the JSON shape and the text table.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "matrix/plan_output.h"
 #include "tests/unit/matrix/matrix_test_util.h"
 
@@ -69,6 +71,38 @@ TEST(PlanToJson, HasTheDocumentedShape) {
   const nlohmann::json& unsupported = json["cells"][6];  // a/dynamic/m4/threads=1
   EXPECT_EQ(unsupported["status"], "unsupported");
   EXPECT_NE(unsupported["reason"].get<std::string>().find("cannot run dynamic"), std::string::npos);
+}
+
+TEST(PlanToJsonText, IsTheSameDocumentAsPlanToJson) {
+  // Strings that need escaping, non-ASCII text, numbers and booleans as axis values.
+  const Plan plan = testing::PlanOf(std::string(testing::kDatasetsYaml) +
+                                    "models: [{name: a, source: a.tflite, dataset: digits}]\n"
+                                    "schemes: [fp32, dynamic]\n"
+                                    "targets: [{name: x86, kind: local}, {name: m4, kind: qemu-mcu, board: b}]\n"
+                                    "axes:\n"
+                                    "  threads: [1, 2]\n"
+                                    "  label: [\"tab\\there \\\"q\\\" back\\\\slash \\u0001 \u00e9\u20ac\", 2.5, true]\n");
+  ASSERT_EQ(plan.cells.size(), 24u);
+  const std::string text = PlanToJsonText(plan);
+  EXPECT_EQ(nlohmann::json::parse(text), PlanToJson(plan));
+  // One line per cell after the header line, and a closing line.
+  EXPECT_EQ(static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')), plan.cells.size() + 2);
+  Plan empty;
+  empty.matrix_name = "e";
+  EXPECT_EQ(nlohmann::json::parse(PlanToJsonText(empty)), PlanToJson(empty));
+}
+
+TEST(AppendJsonString, EscapesLikeNlohmannAndReplacesInvalidUtf8) {
+  const std::string samples[] = {"plain", "q\"b\\", "\b\f\n\r\t\x01\x1f\x7f", "\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80", "a/b"};
+  for (const std::string& sample : samples) {
+    std::string out;
+    AppendJsonString(out, sample);
+    EXPECT_EQ(out, nlohmann::json(sample).dump()) << sample;
+  }
+  std::string out;
+  AppendJsonString(out, "a\xff" "b\xc3");
+  EXPECT_EQ(out, "\"a\xef\xbf\xbd" "b\xef\xbf\xbd\"");  // U+FFFD for each bad byte
+  EXPECT_EQ(nlohmann::json::parse(out).get<std::string>(), "a\xef\xbf\xbd" "b\xef\xbf\xbd");
 }
 
 TEST(PlanToTable, OneAlignedRowPerCellAndASummary) {
