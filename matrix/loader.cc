@@ -95,8 +95,9 @@ Result<Matrix> ParseMatrix(std::string_view text, const std::string& file, const
   matrix.file = file;
   matrix.base_dir = base_dir;
   if (text.size() > kMaxMatrixFileBytes) {
-    diagnostics.Error({}, "the file is " + std::to_string(text.size()) + " bytes; matrix files are limited to " +
-                              std::to_string(kMaxMatrixFileBytes) + " bytes");
+    // LoadMatrixFile reads one byte past the limit, so the real size is not known here.
+    diagnostics.Error({}, "the file is larger than " + std::to_string(kMaxMatrixFileBytes) +
+                              " bytes, the limit for matrix files");
     return MakeError(diagnostics.Text());
   }
   try {

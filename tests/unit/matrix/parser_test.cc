@@ -248,7 +248,7 @@ TEST(ParseLimits, AStrayTopLevelCommaIsAnErrorNotAHang) {
 TEST(ParseLimits, OversizedTextIsRefusedUnread) {
   const std::string huge(kMaxMatrixFileBytes + 1, '#');
   EXPECT_EQ(ErrorsOf(huge), (std::vector<std::string>{
-                                "m.yaml: error: the file is 4194305 bytes; matrix files are limited to 4194304 bytes"}));
+                                "m.yaml: error: the file is larger than 4194304 bytes, the limit for matrix files"}));
 }
 
 TEST(ParseLimits, SelfReferencingAliasesAreJustWrongTypes) {
