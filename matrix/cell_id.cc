@@ -5,14 +5,16 @@ namespace bsb::matrix {
 
 std::string CanonicalCellJson(const std::string& model, const std::string& scheme, const std::string& target,
                               const nlohmann::json& axes) {
-  // nlohmann::json objects are std::map-backed: keys come out sorted bytewise, and dump()
-  // without an indent writes no whitespace. Both are part of the id contract.
-  nlohmann::json key = nlohmann::json::object();
-  key["axes"] = axes.is_object() ? axes : nlohmann::json::object();
-  key["model"] = model;
-  key["scheme"] = scheme;
-  key["target"] = target;
-  return key.dump();
+  // Keys in bytewise order, no whitespace: exactly what nlohmann::json::dump() writes for the
+  // object {"axes", "model", "scheme", "target"} (its objects are std::map-backed, so `axes`
+  // comes out sorted too). Written piecewise because this runs once per cell.
+  std::string text = "{\"axes\":";
+  text += axes.is_object() ? axes.dump() : "{}";
+  text += ",\"model\":" + nlohmann::json(model).dump();
+  text += ",\"scheme\":" + nlohmann::json(scheme).dump();
+  text += ",\"target\":" + nlohmann::json(target).dump();
+  text += '}';
+  return text;
 }
 
 std::string CellId(const std::string& model, const std::string& scheme, const std::string& target,

@@ -44,6 +44,9 @@ std::string ClosestMatch(std::string_view word, const std::vector<std::string>& 
 // "; did you mean 'X'?" when ClosestMatch finds one, else "".
 std::string DidYouMean(std::string_view word, const std::vector<std::string>& candidates);
 
+// True if `text` is well-formed UTF-8 (values that reach cell ids and JSON output must be).
+bool IsValidUtf8(std::string_view text);
+
 // "a, b or c"
 std::string JoinAlternatives(const std::vector<std::string>& words);
 

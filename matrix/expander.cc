@@ -1,6 +1,7 @@
 // Matrix → Plan: cartesian product, exclude, include (GitHub Actions semantics), unsupported.
 #include <algorithm>
-#include <unordered_set>
+#include <cstdint>
+#include <string>
 
 #include "matrix/diagnostics.h"
 #include "matrix/plan.h"
@@ -21,41 +22,44 @@ struct Combination {
   std::vector<std::pair<std::string, nlohmann::json>> added;  // include-added settings, in order
 };
 
-// The value of an original key of `c`, or nullptr if `c` has no such key.
-const nlohmann::json* OriginalValue(const Combination& c, const std::string& key, nlohmann::json& scratch) {
-  if (key == "model") return &(scratch = c.model->name);
-  if (key == "scheme") return &(scratch = c.scheme);
-  if (key == "target") return &(scratch = c.target->name);
-  const auto it = c.axes.find(key);
-  return it == c.axes.end() ? nullptr : &*it;
+// How a rule key relates to combination `c`: c has no such original key, or it has and its
+// value is (or is not) one of the key's values. Compares in place: this runs for every cell.
+enum class Match { kAbsent, kYes, kNo };
+
+Match MatchOriginal(const Combination& c, const RuleKey& key) {
+  const std::string* name = key.key == "model"    ? &c.model->name
+                            : key.key == "scheme" ? &c.scheme
+                            : key.key == "target" ? &c.target->name
+                                                  : nullptr;
+  if (name) {
+    const bool found = std::any_of(key.values.begin(), key.values.end(), [&](const nlohmann::json& v) {
+      return v.is_string() && v.get_ref<const std::string&>() == *name;
+    });
+    return found ? Match::kYes : Match::kNo;
+  }
+  const auto it = c.axes.find(key.key);
+  if (it == c.axes.end()) return Match::kAbsent;
+  return std::find(key.values.begin(), key.values.end(), *it) != key.values.end() ? Match::kYes : Match::kNo;
 }
 
 // exclude: the rule matches when every key it names holds one of the rule's values.
 bool Excluded(const Combination& c, const std::vector<Rule>& rules) {
-  nlohmann::json scratch;
-  for (const Rule& rule : rules) {
-    const bool matches = std::all_of(rule.keys.begin(), rule.keys.end(), [&](const RuleKey& key) {
-      const nlohmann::json* value = OriginalValue(c, key.key, scratch);
-      return value && std::find(key.values.begin(), key.values.end(), *value) != key.values.end();
-    });
-    if (matches) return true;
-  }
-  return false;
-}
-
-// include: an entry can extend `c` when it overwrites none of c's original values.
-bool Extends(const Combination& c, const Rule& rule) {
-  nlohmann::json scratch;
-  return std::all_of(rule.keys.begin(), rule.keys.end(), [&](const RuleKey& key) {
-    const nlohmann::json* value = OriginalValue(c, key.key, scratch);
-    return !value || *value == key.values.front();
+  return std::any_of(rules.begin(), rules.end(), [&](const Rule& rule) {
+    return std::all_of(rule.keys.begin(), rule.keys.end(),
+                       [&](const RuleKey& key) { return MatchOriginal(c, key) == Match::kYes; });
   });
 }
 
+// include: an entry can extend `c` when it overwrites none of c's original values (an include
+// key holds exactly one value).
+bool Extends(const Combination& c, const Rule& rule) {
+  return std::all_of(rule.keys.begin(), rule.keys.end(),
+                     [&](const RuleKey& key) { return MatchOriginal(c, key) != Match::kNo; });
+}
+
 void AddValues(Combination& c, const Rule& rule) {
-  nlohmann::json scratch;
   for (const RuleKey& key : rule.keys) {
-    if (OriginalValue(c, key.key, scratch)) continue;
+    if (MatchOriginal(c, key) != Match::kAbsent) continue;
     auto it = std::find_if(c.added.begin(), c.added.end(), [&](const auto& kv) { return kv.first == key.key; });
     if (it != c.added.end()) {
       it->second = key.values.front();  // added values may be overwritten by later entries
@@ -78,15 +82,15 @@ std::string UnsupportedReason(const Model& model, const std::string& scheme, con
   return "";
 }
 
-Cell Finish(const Combination& c, const Matrix& matrix) {
+Cell Finish(Combination&& c, const Matrix& matrix) {
   Cell cell;
   cell.model = c.model->name;
   cell.scheme = c.scheme;
   cell.target = c.target->name;
-  cell.axes = c.axes;
+  cell.axes = std::move(c.axes);
   cell.id = CellId(cell.model, cell.scheme, cell.target, cell.axes);
   cell.settings = matrix.defaults;
-  for (const auto& [name, value] : c.axes.items()) {
+  for (const auto& [name, value] : cell.axes.items()) {
     if (IsSetting(name)) ApplySetting(cell.settings, name, value);
   }
   for (const auto& [name, value] : c.added) ApplySetting(cell.settings, name, value);
@@ -160,8 +164,9 @@ Result<Plan> Expand(const Matrix& matrix) {
       if (!rule.Find(key)) missing.push_back(std::string("'") + key + "'");
     }
     if (!missing.empty()) {
-      diagnostics.Error(rule.position, "this include entry matches no cell, and to add a new one it needs " +
-                                           JoinAlternatives(missing));
+      std::string needed = JoinAlternatives(missing);
+      if (missing.size() > 1) needed.replace(needed.rfind(" or "), 4, " and ");
+      diagnostics.Error(rule.position, "this include entry matches no cell, and to add a new one it needs " + needed);
       continue;
     }
     Combination c;
@@ -172,6 +177,16 @@ Result<Plan> Expand(const Matrix& matrix) {
     for (const RuleKey& key : rule.keys) {
       if (matrix.FindAxis(key.key)) c.axes[key.key] = key.values.front();
     }
+    // Two entries forming the same new cell make one cell: the later extends the earlier.
+    const auto same = std::find_if(combinations.begin() + static_cast<std::ptrdiff_t>(original_count),
+                                   combinations.end(), [&](const Combination& x) {
+                                     return x.model == c.model && x.scheme == c.scheme && x.target == c.target &&
+                                            x.axes == c.axes;
+                                   });
+    if (same != combinations.end()) {
+      AddValues(*same, rule);
+      continue;
+    }
     AddValues(c, rule);
     combinations.push_back(std::move(c));
   }
@@ -181,21 +196,15 @@ Result<Plan> Expand(const Matrix& matrix) {
   plan.matrix_name = matrix.name;
   plan.file = matrix.file;
   plan.cells.reserve(combinations.size());
-  std::unordered_set<std::string> ids;
-  ids.reserve(combinations.size());
-  for (const Combination& c : combinations) {
-    Cell cell = Finish(c, matrix);
-    if (!ids.insert(cell.id).second) {
-      auto same = std::find_if(plan.cells.begin(), plan.cells.end(), [&](const Cell& x) { return x.id == cell.id; });
-      if (same->model != cell.model || same->scheme != cell.scheme || same->target != cell.target ||
-          same->axes != cell.axes) {
-        return MakeError("cell id collision: " + cell.id + " names two different cells", ExitCode::kInternal);
-      }
-      // Two include entries formed the same new cell: the later one extends the earlier.
-      same->settings = cell.settings;
-      continue;
-    }
-    plan.cells.push_back(std::move(cell));
+  for (Combination& c : combinations) plan.cells.push_back(Finish(std::move(c), matrix));
+  // Combinations are distinct by construction, so equal ids would be a 48-bit hash collision.
+  // Sorting the ids as integers is much cheaper than a hash set of 100,000 strings.
+  std::vector<std::uint64_t> ids;
+  ids.reserve(plan.cells.size());
+  for (const Cell& cell : plan.cells) ids.push_back(std::stoull(cell.id, nullptr, 16));
+  std::sort(ids.begin(), ids.end());
+  if (const auto same = std::adjacent_find(ids.begin(), ids.end()); same != ids.end()) {
+    return MakeError("cell id collision: two different cells hash to the same id", ExitCode::kInternal);
   }
   return plan;
 }

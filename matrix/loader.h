@@ -13,6 +13,9 @@ namespace bsb::matrix {
 
 // The largest matrix file read; anything bigger is certainly not hand-written.
 inline constexpr std::size_t kMaxMatrixFileBytes = 4 << 20;
+// The deepest nesting of lists and mappings read (the format itself needs 5: top level →
+// targets → a target → budget → flash); deeper input is refused before yaml-cpp recurses into it.
+inline constexpr int kMaxNestingDepth = 32;
 
 // Parses and validates YAML text. `file` names it in messages; relative paths in it resolve
 // against `base_dir`. On failure the error holds one "FILE:LINE:COL: error: ..." line per

@@ -151,7 +151,12 @@ void ParseModels(const YAML::Node& node, Position fallback, Matrix& matrix, Diag
   }
   if (node.size() == 0) diagnostics.Error(PositionOf(node, fallback), "'models' must list at least one model");
   for (const YAML::Node& item : node) {
-    MapReader map(item, "a model", kModelKeys, diagnostics, PositionOf(node, fallback));
+    // Name the model in messages about its keys when it has a usable name.
+    std::string map_what = "a model";
+    if (item.IsMap() && item["name"].IsDefined() && item["name"].IsScalar()) {
+      map_what = "model '" + item["name"].Scalar() + "'";
+    }
+    MapReader map(item, map_what, kModelKeys, diagnostics, PositionOf(node, fallback));
     if (!map.is_map()) continue;
     Model model;
     model.position = map.position();
@@ -248,6 +253,10 @@ void ParseAxes(const YAML::Node& node, Position fallback, Matrix& matrix, Diagno
       diagnostics.Error(at, "axis name '" + *name + "' is reserved; models, schemes and targets have their own lists");
       continue;
     }
+    if (LooksLikeSecret(*name)) {  // axis values are handed to agents on every target
+      diagnostics.Error(at, "axis '" + *name + "' looks like a secret; secrets never live in the matrix file");
+      continue;
+    }
     if (matrix.FindAxis(*name)) {
       diagnostics.Error(at, "duplicate axis '" + *name + "'");
       continue;
@@ -269,6 +278,10 @@ void ParseAxes(const YAML::Node& node, Position fallback, Matrix& matrix, Diagno
       if (!json) {
         diagnostics.Error(value_at, "values of axis '" + *name + "' must be numbers, strings or booleans, got " +
                                         Describe(value));
+        continue;
+      }
+      if (json->is_string() && !IsValidUtf8(json->get_ref<const std::string&>())) {
+        diagnostics.Error(value_at, "a value of axis '" + *name + "' is not valid UTF-8");
         continue;
       }
       if (is_setting && !CheckSettingValue(*name, value, "axis '" + *name + "'", value_at, diagnostics)) continue;
@@ -320,6 +333,10 @@ void ParseRules(const YAML::Node& node, Position fallback, bool is_include, Matr
           diagnostics.Error(PositionOf(v, rule_key.position),
                             "'" + key + "' in " + what + " must be " +
                                 (is_include ? "a single value" : "a value or a list of values") + ", got " + Describe(v));
+          continue;
+        }
+        if (json->is_string() && !IsValidUtf8(json->get_ref<const std::string&>())) {
+          diagnostics.Error(PositionOf(v, rule_key.position), "'" + key + "' in " + what + " is not valid UTF-8");
           continue;
         }
         const bool is_setting = std::find(SettingKeys().begin(), SettingKeys().end(), key) != SettingKeys().end();

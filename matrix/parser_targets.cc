@@ -135,7 +135,7 @@ std::optional<Target> ReadTarget(const YAML::Node& item, Position fallback, cons
     name = ReadName(map.Get("name"), "target name", map.position(), diagnostics);
   }
   if (!map.Has("kind")) {
-    map.MissingError("kind", JoinAlternatives(KnownTargetKinds()));
+    map.MissingError("kind", "one of " + JoinAlternatives(KnownTargetKinds()));
   } else if (!known_kind) {
     const std::string hint = DidYouMean(kind, KnownTargetKinds());
     diagnostics.Error(map.ValuePosition("kind"), "unknown target kind " + Describe(map.Get("kind")) +

@@ -6,6 +6,8 @@
 #include <set>
 #include <vector>
 
+#include "matrix/diagnostics.h"
+
 namespace bsb::matrix {
 namespace {
 
@@ -97,6 +99,90 @@ nlohmann::json PlanToJson(const Plan& plan) {
           {"file", plan.file},
           {"cells", std::move(cells)},
           {"summary", {{"cells", plan.cells.size()}, {"unsupported", plan.CountUnsupported()}}}};
+}
+
+void AppendJsonString(std::string& out, std::string_view text) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out += '"';
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c >= 0x80) {  // copy one well-formed UTF-8 sequence, or write U+FFFD for one bad byte
+      std::size_t length = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+      if (i + length <= text.size() && IsValidUtf8(text.substr(i, length))) {
+        out.append(text.substr(i, length));
+      } else {
+        out += "\xef\xbf\xbd";  // U+FFFD REPLACEMENT CHARACTER
+        length = 1;
+      }
+      i += length;
+      continue;
+    }
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c < 0x20) {
+          out += "\\u00";
+          out += kHex[c >> 4];
+          out += kHex[c & 0xF];
+        } else {
+          out += static_cast<char>(c);
+        }
+    }
+    ++i;
+  }
+  out += '"';
+}
+
+std::string PlanToJsonText(const Plan& plan) {
+  std::string out;
+  out.reserve(256 + plan.cells.size() * 260);
+  out += "{\"matrix\":";
+  AppendJsonString(out, plan.matrix_name);
+  out += ",\"file\":";
+  AppendJsonString(out, plan.file);
+  out += ",\"summary\":{\"cells\":" + std::to_string(plan.cells.size()) +
+         ",\"unsupported\":" + std::to_string(plan.CountUnsupported()) + "},\"cells\":[";
+  for (std::size_t i = 0; i < plan.cells.size(); ++i) {
+    const Cell& cell = plan.cells[i];
+    const Settings& s = cell.settings;
+    out += i == 0 ? "\n{\"id\":" : ",\n{\"id\":";
+    AppendJsonString(out, cell.id);
+    out += ",\"model\":";
+    AppendJsonString(out, cell.model);
+    out += ",\"scheme\":";
+    AppendJsonString(out, cell.scheme);
+    out += ",\"target\":";
+    AppendJsonString(out, cell.target);
+    out += ",\"axes\":{";
+    bool first = true;
+    for (const auto& [name, value] : cell.axes.items()) {
+      if (!first) out += ',';
+      first = false;
+      AppendJsonString(out, name);
+      out += ':';
+      if (value.is_string()) {
+        AppendJsonString(out, value.get_ref<const std::string&>());
+      } else {
+        out += value.dump();  // numbers and booleans: nothing to escape
+      }
+    }
+    out += "},\"status\":";
+    out += cell.status == CellStatus::kPlanned ? "\"planned\"" : "\"unsupported\"";
+    out += ",\"reason\":";
+    AppendJsonString(out, cell.reason);
+    out += ",\"settings\":{\"warmup\":" + std::to_string(s.warmup) + ",\"runs\":" + std::to_string(s.runs) +
+           ",\"samples\":" + std::to_string(s.samples) + ",\"threads\":" + std::to_string(s.threads) +
+           ",\"timeout_ms\":" + std::to_string(s.timeout_ms) + ",\"retries\":" + std::to_string(s.retries) + "}}";
+  }
+  out += plan.cells.empty() ? "]}\n" : "\n]}\n";
+  return out;
 }
 
 std::string PlanToTable(const Plan& plan) {

@@ -39,7 +39,7 @@ void RegisterPlan(CLI::App& app, int& exit_code) {
       exit_code = static_cast<int>(plan.error().code);
       return;
     }
-    const std::string out = options->json ? matrix::PlanToJson(*plan).dump(1) + "\n" : matrix::PlanToTable(*plan);
+    const std::string out = options->json ? matrix::PlanToJsonText(*plan) : matrix::PlanToTable(*plan);
     std::fwrite(out.data(), 1, out.size(), stdout);
     exit_code = static_cast<int>(ExitCode::kOk);
   });
