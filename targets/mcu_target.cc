@@ -280,10 +280,9 @@ class McuTarget final : public Target {
     serial::HostOutcome hello;
     for (int attempt = 0; attempt < kHelloAttempts; ++attempt) {
       hello = session_->Hello(NextNonce(), &info_);
-      if (hello.ok() || hello.status == serial::HostStatus::kTransport ||
-          hello.status == serial::HostStatus::kProtocol) {
-        break;
-      }
+      // Only an acknowledged but unanswered HELLO is worth another try; eight unanswered
+      // sends already cover a board still booting.
+      if (hello.status != serial::HostStatus::kTimeout) break;
     }
     if (!hello.ok()) {
       Disconnect();
