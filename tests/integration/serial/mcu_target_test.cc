@@ -1,9 +1,8 @@
 // The qemu-mcu target end to end through the Target interface: the firmware under
-// qemu-system-arm -M mps2-an386 -icount shift=0 runs a real int8 model from the conformance
-// set (read at test time from BSB_SHARED_DIR), fed from IDX files made of its golden inputs.
+// qemu-system-arm -M mps2-an386 -icount shift=0 runs real int8 models from the conformance
+// set (read at test time from BSB_SHARED_DIR), fed from IDX files made of their golden inputs.
 // Predictions and accuracy must equal the x86 run of the same cell spec through the same
-// runtime (agent::RunCell) and the golden outputs' arg-max; instruction counts must repeat
-// across boots; a fault-injecting proxy may make a cell fail, never change a number; a halted
+// runtime (agent::RunCell); instruction counts must repeat across boots within a few ticks; a fault-injecting proxy may make a cell fail, never change a number; a halted
 // board is a timeout and the next cell runs after QEMU restarts.
 #include <gtest/gtest.h>
 
@@ -39,6 +38,8 @@ constexpr const char* kFirmware = BSB_BINARY_DIR "/agent/mcu/bsb-firmware-mps2-a
 // SysTick runs at mps2-an386's 25 MHz: one tick is 40 ns, 40 instructions under -icount shift=0.
 constexpr double kTickInstructions = 40;
 constexpr double kTickMs = 40e-6;
+// How far repeated measurements of one cell may drift, in ticks (see Int8CellMatchesX86AndRepeatsItsTiming).
+constexpr double kRepeatTicks = 3;
 
 std::vector<uint8_t> ReadBytes(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -189,7 +190,7 @@ TEST_F(McuCell, ProbeSaysHelloAndStampsEmulated) {
   EXPECT_FALSE(stamp->runtime_version.empty()) << "firmware built without agent/runtime";
 }
 
-TEST_F(McuCell, Int8CellMatchesX86AndRepeatsInstructionCounts) {
+TEST_F(McuCell, Int8CellMatchesX86AndRepeatsItsTiming) {
   UseModel("ad01_int8");  // ten FULLY_CONNECTED layers, 640 → 128 → … → 640, 277 KB
   const protocol::CellResult& x86 = x86_;
   protocol::CellResult first;
@@ -224,14 +225,16 @@ TEST_F(McuCell, Int8CellMatchesX86AndRepeatsInstructionCounts) {
   EXPECT_GT(*m.instructions, 0u);
 
   // -icount shift=0: the same cell on a fresh boot executes the same instructions, as far as
-  // the tick counter resolves them: SysTick counts 40 ns = 40 instructions, and where the run
-  // starts within a tick (and how many 1 kHz SysTick interrupts land inside it) depends on
-  // when the RUN frame arrived. So each run may differ by one tick, the mean by at most one.
+  // the tick counter resolves them. It does not resolve them exactly: SysTick counts 40 ns =
+  // 40 instructions, where a run starts within a tick depends on when the RUN frame arrived,
+  // and even consecutive runs of one RUN read a tick or two apart (hello_world_int8: 151, 152,
+  // 153 ticks). So the figures must agree within kRepeatTicks, not bit for bit.
   ASSERT_EQ(second.status, protocol::ResultStatus::kOk) << second.error;
   EXPECT_EQ(second.predictions, first.predictions);
-  EXPECT_NEAR(static_cast<double>(*second.metrics->instructions), static_cast<double>(*m.instructions), kTickInstructions);
-  EXPECT_NEAR(second.metrics->latency_ms.min, m.latency_ms.min, kTickMs);
-  EXPECT_NEAR(second.metrics->latency_ms.max, m.latency_ms.max, kTickMs);
+  EXPECT_NEAR(static_cast<double>(*second.metrics->instructions), static_cast<double>(*m.instructions),
+              kRepeatTicks * kTickInstructions);
+  EXPECT_NEAR(second.metrics->latency_ms.min, m.latency_ms.min, kRepeatTicks * kTickMs);
+  EXPECT_NEAR(second.metrics->latency_ms.max, m.latency_ms.max, kRepeatTicks * kTickMs);
   std::printf("[serial] instructions per inference, boot 1 vs boot 2: %llu vs %llu\n",
               static_cast<unsigned long long>(*m.instructions),
               static_cast<unsigned long long>(*second.metrics->instructions));
@@ -269,10 +272,10 @@ TEST_F(McuCell, FaultInjectingProxyNeverChangesANumber) {
     EXPECT_EQ(r->metrics->arena_bytes, clean.metrics->arena_bytes);
     EXPECT_EQ(r->metrics->flash_bytes, clean.metrics->flash_bytes);
     EXPECT_EQ(r->metrics->ram_bytes, clean.metrics->ram_bytes);
-    // Timing within one tick of the clean run (see Int8CellMatchesX86…): a re-sent frame
-    // arriving mid-run would add its UART interrupt, which a tick does not resolve either.
+    // Timing within kRepeatTicks of the clean run (see Int8CellMatchesX86AndRepeatsItsTiming); a re-sent frame
+    // arriving mid-run would add its UART interrupt's few instructions on top.
     EXPECT_NEAR(static_cast<double>(*r->metrics->instructions), static_cast<double>(*clean.metrics->instructions),
-                kTickInstructions);
+                kRepeatTicks * kTickInstructions);
     ++succeeded;
   }
   EXPECT_GT(succeeded, 0) << "at this rate the bounded re-sends should carry most cells through";
