@@ -25,6 +25,8 @@
 #include "agent/protocol/cell_spec.h"
 #include "agent/protocol/result.h"
 #include "agent/protocol/serial_frame.h"
+#include "agent/runtime/model.h"
+#include "agent/runtime/model_stats.h"
 #include "targets/mcu_target.h"
 #include "targets/target.h"
 
@@ -170,6 +172,23 @@ class McuCell : public ::testing::Test {
     return parsed.ok() ? parsed.value() : protocol::CellResult{};
   }
 
+  // Multiply-accumulates per inference of the current model, from its flatbuffer.
+  int64_t Macs() const {
+    const std::vector<uint8_t> bytes = ReadBytes(spec_.model_path);
+    rt::Model model;
+    rt::ErrorReporter reporter;
+    if (rt::LoadModel(bytes.data(), bytes.size(), &model, &reporter) != rt::Status::kOk) return 0;
+    return rt::ComputeModelStats(model).macs;
+  }
+  void PrintPerMac(const std::string& name, const protocol::Metrics& m) const {
+    const int64_t macs = Macs();
+    std::printf("[serial] %s on the emulated M4: %llu instructions per inference, %lld MACs, "
+                "%.2f instructions per MAC\n",
+                name.c_str(), static_cast<unsigned long long>(m.instructions.value_or(0)),
+                static_cast<long long>(macs),
+                macs > 0 ? static_cast<double>(m.instructions.value_or(0)) / static_cast<double>(macs) : 0.0);
+  }
+
   fs::path model_dir_, dir_;
   protocol::CellSpec spec_;
   protocol::CellResult x86_;
@@ -235,6 +254,7 @@ TEST_F(McuCell, Int8CellMatchesX86AndRepeatsItsTiming) {
               kRepeatTicks * kTickInstructions);
   EXPECT_NEAR(second.metrics->latency_ms.min, m.latency_ms.min, kRepeatTicks * kTickMs);
   EXPECT_NEAR(second.metrics->latency_ms.max, m.latency_ms.max, kRepeatTicks * kTickMs);
+  PrintPerMac("ad01_int8", m);
   std::printf("[serial] instructions per inference, boot 1 vs boot 2: %llu vs %llu\n",
               static_cast<unsigned long long>(*m.instructions),
               static_cast<unsigned long long>(*second.metrics->instructions));
@@ -254,6 +274,7 @@ TEST_F(McuCell, FaultInjectingProxyNeverChangesANumber) {
     clean = RunOk(*target, spec_);
   }
   ASSERT_EQ(clean.status, protocol::ResultStatus::kOk);
+  PrintPerMac("hello_world_int8", *clean.metrics);
   int succeeded = 0;
   for (uint32_t seed : {1u, 2u, 3u, 4u}) {
     // 1 flipped bit per ~2000 bytes: about 40 % of full 1039-byte LOAD frames arrive damaged
