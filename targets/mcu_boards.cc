@@ -3,6 +3,7 @@
 #include <cstring>
 #include <fstream>
 #include <iterator>
+#include <span>
 
 namespace bsb::targets {
 namespace {
@@ -89,8 +90,14 @@ std::string McuSchemeUnsupportedReason(std::string_view scheme) {
 std::string ReadFirmwareFootprint(const std::string& elf_path, McuFootprint* footprint) {
   std::ifstream in(elf_path, std::ios::binary);
   if (!in) return "cannot open firmware ELF '" + elf_path + "': " + std::strerror(errno);
-  const std::vector<uint8_t> elf((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  const std::string where = "firmware ELF '" + elf_path + "': ";
+  const std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  return ParseFirmwareFootprint(bytes.data(), bytes.size(), "firmware ELF '" + elf_path + "'", footprint);
+}
+
+std::string ParseFirmwareFootprint(const uint8_t* data, size_t size_bytes, const std::string& name,
+                                   McuFootprint* footprint) {
+  const std::span<const uint8_t> elf(data, size_bytes);
+  const std::string where = name + ": ";
   // ELF32 header: e_ident[16], then e_shoff at 32, e_shentsize at 46, e_shnum at 48,
   // e_shstrndx at 50; a section header is 40 bytes (name 0, type 4, size 20).
   constexpr size_t kHeaderBytes = 52;
@@ -121,15 +128,15 @@ std::string ReadFirmwareFootprint(const std::string& elf_path, McuFootprint* foo
     const uint32_t name_at = Le32(h);
     if (name_at >= strtab_size) return where + "section name out of bounds";
     const char* name_start = reinterpret_cast<const char*>(&elf[strtab_offset + name_at]);
-    const std::string_view name(name_start, strnlen(name_start, strtab_size - name_at));
+    const std::string_view section(name_start, strnlen(name_start, strtab_size - name_at));
     const uint64_t size = Le32(h + 20);
-    if (name == ".vectors" || name == ".text" || name == ".rodata" || name == ".ARM.exidx") {
+    if (section == ".vectors" || section == ".text" || section == ".rodata" || section == ".ARM.exidx") {
       flash += size;
-      saw_text = saw_text || name == ".text";
-    } else if (name == ".data") {
+      saw_text = saw_text || section == ".text";
+    } else if (section == ".data") {
       flash += size;  // its initial image is in flash, its live copy in RAM
       ram += size;
-    } else if (name == ".bss" || name == ".stack") {
+    } else if (section == ".bss" || section == ".stack") {
       ram += size;
     }
   }

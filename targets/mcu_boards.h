@@ -68,5 +68,8 @@ std::string McuSchemeUnsupportedReason(std::string_view scheme);
 // The .buffers section (model, input and arena buffers) is excluded. Fills the firmware_*
 // fields; returns "" or what was wrong with the file.
 std::string ReadFirmwareFootprint(const std::string& elf_path, McuFootprint* footprint);
+// The same on bytes in memory; `name` prefixes the reason.
+std::string ParseFirmwareFootprint(const uint8_t* elf, size_t size_bytes, const std::string& name,
+                                   McuFootprint* footprint);
 
 }  // namespace bsb::targets
