@@ -111,6 +111,36 @@ TEST_F(ElfFile, MalformedFilesAreRefusedWithTheReason) {
   EXPECT_EQ(f.firmware_flash_bytes, 0u) << "nothing is filled in on failure";
 }
 
+// A hand-made ELF: header, names ".shstrtab\0.text\0.bss\0.buffers\0", and section headers
+// null, .text (1000 B), .bss (300 B), .buffers (2 MiB, excluded), .shstrtab.
+TEST_F(ElfFile, SumsFlashAndRamSectionsAndSkipsTheBuffers) {
+  const std::string names("\0.shstrtab\0.text\0.bss\0.buffers\0", 32);
+  const uint32_t shoff = 52 + 32;
+  std::string elf(shoff + 5 * 40, '\0');
+  auto put32 = [&](size_t at, uint32_t x) {
+    for (int i = 0; i < 4; ++i) elf[at + static_cast<size_t>(i)] = static_cast<char>(x >> (8 * i));
+  };
+  elf.replace(0, 4, "\x7f" "ELF");
+  elf[4] = 1;  // 32-bit
+  elf[5] = 1;  // little-endian
+  put32(32, shoff);
+  elf[46] = 40;  // e_shentsize
+  elf[48] = 5;   // e_shnum
+  elf[50] = 4;   // e_shstrndx
+  elf.replace(52, names.size(), names);
+  const struct { uint32_t name, size; } sections[] = {{0, 0}, {11, 1000}, {17, 300}, {22, 2u << 20}, {1, 32}};
+  for (uint32_t i = 0; i < 5; ++i) {
+    put32(shoff + i * 40 + 0, sections[i].name);
+    put32(shoff + i * 40 + 20, sections[i].size);
+  }
+  put32(shoff + 4 * 40 + 16, 52);  // .shstrtab's offset
+  Write(elf);
+  McuFootprint f;
+  ASSERT_EQ(ReadFirmwareFootprint(path_.string(), &f), "");
+  EXPECT_EQ(f.firmware_flash_bytes, 1000u);
+  EXPECT_EQ(f.firmware_ram_bytes, 300u);
+}
+
 // The built image: the reader's figures are the ones HELLO reports from the linker symbols
 // (tests/integration/serial checks HELLO against the same ELF), here against `size -A`.
 TEST_F(ElfFile, ReadsTheBuiltFirmware) {
