@@ -123,22 +123,22 @@ void Runner::RestoreInput() {
   if (saved_input_bytes > 0) std::memcpy(interpreter.input(0)->data, saved_input, saved_input_bytes);
 }
 
-uint16_t Runner::Invoke(bool collect, uint8_t output_mode, serial::RunResult* result,
-                        std::string_view* error_text) {
+uint16_t Runner::Invoke(std::string_view* error_text) {
   reporter.Clear();
   if (interpreter.Invoke() != rt::Status::kOk) {
     *error_text = reporter.message();
     return serial::kErrorRuntime;
   }
-  if (collect) {
-    const rt::Tensor* out = interpreter.output(0);
-    result->top1 = Top1(*out);
-    if (output_mode == serial::kOutputTensor) {
-      result->outputs = out->data;
-      result->output_bytes = out->bytes;
-    }
-  }
   return 0;
+}
+
+void Runner::Collect(uint8_t output_mode, serial::RunResult* result) {
+  const rt::Tensor* out = interpreter.output(0);
+  result->top1 = Top1(*out);
+  if (output_mode == serial::kOutputTensor) {
+    result->outputs = out->data;
+    result->output_bytes = out->bytes;
+  }
 }
 
 size_t Runner::ArenaUsedBytes() { return interpreter.arena_used_bytes(); }

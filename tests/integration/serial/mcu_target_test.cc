@@ -244,10 +244,10 @@ TEST_F(McuCell, Int8CellMatchesX86AndRepeatsItsTiming) {
   EXPECT_GT(*m.instructions, 0u);
 
   // -icount shift=0: the same cell on a fresh boot executes the same instructions, as far as
-  // the tick counter resolves them. It does not resolve them exactly: SysTick counts 40 ns =
-  // 40 instructions, where a run starts within a tick depends on when the RUN frame arrived,
-  // and even consecutive runs of one RUN read a tick or two apart (hello_world_int8: 151, 152,
-  // 153 ticks). So the figures must agree within kRepeatTicks, not bit for bit.
+  // the tick counter resolves them: SysTick counts 40 ns = 40 instructions, and where a run
+  // starts within a tick depends on what ran before it (hello_world_int8's ≈ 6064
+  // instructions read 151 or 152 ticks). So the figures agree within kRepeatTicks, not bit
+  // for bit.
   ASSERT_EQ(second.status, protocol::ResultStatus::kOk) << second.error;
   EXPECT_EQ(second.predictions, first.predictions);
   EXPECT_NEAR(static_cast<double>(*second.metrics->instructions), static_cast<double>(*m.instructions),
