@@ -1,6 +1,7 @@
 #include "targets/mcu_boards.h"
 
 #include <cstring>
+#include <cerrno>
 #include <fstream>
 #include <iterator>
 #include <span>
