@@ -54,7 +54,7 @@ class [[nodiscard]] Outcome {
 
 // What Probe learned about the device.
 struct TargetInfo {
-  std::string arch;             // normalised: x86_64 | aarch64 | armv7
+  std::string arch;             // normalised: x86_64 | aarch64 | armv7; MCU kinds: the CPU (cortex-m4)
   std::string os;
   bool emulated = false;        // what the target kind says (qemu-user: true)
   std::string emulated_reason;  // why, when emulated

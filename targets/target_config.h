@@ -3,6 +3,7 @@
 #pragma once
 
 #include <functional>
+#include <cstdint>
 #include <map>
 #include <string>
 
@@ -30,9 +31,27 @@ struct SshConfig {
   int lock_wait_s = 600;     // how long a cell waits for another orchestrator's lock
 };
 
+// Microcontroller kinds (serial, qemu-mcu): the board, its firmware and how to reach it.
+struct McuConfig {
+  std::string board;            // a profile of targets/mcu_boards.h, e.g. mps2-an386
+  std::string firmware;         // firmware ELF; qemu-mcu boots it, serial only flashes it
+  std::string qemu_binary;      // qemu-mcu: empty → qemu-system-arm from PATH
+  std::string port;             // serial: /dev/ttyACM0, a pty, ...
+  int baud = 115200;            // serial: 8N1 at this rate
+  // serial: command line run before the first cell and after a halt (flashing resets the
+  // board). Split into words like a shell would (quotes, backslashes) but never run by one;
+  // {firmware}, {port} and {board} are replaced inside words after splitting.
+  std::string flash_command;
+  // Flash and RAM the cells may use; 0: the board profile's.
+  uint64_t budget_flash_bytes = 0;
+  uint64_t budget_ram_bytes = 0;
+  // Longest wait for a HELLO or COMMIT answer (the device runs nothing meanwhile).
+  int answer_timeout_ms = 5000;
+};
+
 struct TargetConfig {
   std::string name;          // the matrix's target name, used in every message
-  std::string kind;          // local | qemu-user | ssh
+  std::string kind;          // local | qemu-user | ssh | serial | qemu-mcu
   // Agent builds by architecture (x86_64, aarch64, armv7); a target picks what it needs.
   std::map<std::string, AgentBinary> agents;
   // Host-side cache root: local and qemu-user keep objects in
@@ -41,6 +60,7 @@ struct TargetConfig {
   std::string arch;          // qemu-user: aarch64 | armv7
   std::string qemu_binary;   // qemu-user: empty → qemu-<arch>-static from PATH
   SshConfig ssh;             // kind == ssh
+  McuConfig mcu;             // kind == serial | qemu-mcu
   // Progress lines (connections, bytes shipped, host keys recorded); empty: silent.
   std::function<void(const std::string&)> log;
 };

@@ -10,6 +10,7 @@
 #include <optional>
 
 #include "agent/common/idx.h"
+#include "agent/common/pixels.h"
 #include "agent/common/stats.h"
 #include "agent/linux/input_prep.h"
 #include "agent/linux/proc_info.h"
@@ -29,15 +30,6 @@ std::optional<int64_t> OwnStatusBytes(const char* key) {
   const auto status = ReadWholeFile("/proc/self/status");
   if (!status) return std::nullopt;
   return StatusFieldBytes(*status, key);
-}
-
-// SplitMix64 (Steele et al.): tiny, and the same sequence on every architecture, so a seed
-// picks the same samples for the timed runs on x86_64, aarch64 and armv7.
-uint64_t SplitMix64(uint64_t* state) {
-  uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  return z ^ (z >> 31);
 }
 
 // The model's bytes at a 16-byte aligned address: the runtime reads weights in place.

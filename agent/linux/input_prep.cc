@@ -1,8 +1,6 @@
 #include "agent/linux/input_prep.h"
 
-#include <algorithm>
-#include <cmath>
-#include <limits>
+#include "agent/common/pixels.h"
 
 namespace bsb::agent {
 namespace {
@@ -18,25 +16,7 @@ std::string Describe(const rt::Tensor& tensor) {
 
 template <typename T>
 void Quantize(const uint8_t* pixels, std::size_t n, double input_scale, const rt::Tensor& t) {
-  const double scale = t.quant.scale();
-  const double zero_point = t.quant.zero_point();
-  constexpr double kLow = std::numeric_limits<T>::min();
-  constexpr double kHigh = std::numeric_limits<T>::max();
-  T* out = t.As<T>();
-  for (std::size_t i = 0; i < n; ++i) {
-    const double x = pixels[i] * input_scale;
-    const double q = std::round(x / scale) + zero_point;
-    out[i] = static_cast<T>(std::clamp(q, kLow, kHigh));
-  }
-}
-
-template <typename T>
-uint32_t ArgMax(const T* values, std::size_t n) {
-  std::size_t best = 0;
-  for (std::size_t i = 1; i < n; ++i) {
-    if (values[i] > values[best]) best = i;
-  }
-  return static_cast<uint32_t>(best);
+  QuantizePixels(pixels, n, input_scale, t.quant.scale(), t.quant.zero_point(), t.As<T>());
 }
 
 }  // namespace
@@ -78,11 +58,8 @@ std::string CheckOutputTensor(const rt::Tensor& tensor, uint32_t max_label) {
 
 void FillInput(const uint8_t* pixels, std::size_t n, double input_scale, rt::Tensor* t) {
   switch (t->type) {
-    case tflite::TensorType_FLOAT32: {
-      float* out = t->As<float>();
-      for (std::size_t i = 0; i < n; ++i) out[i] = static_cast<float>(pixels[i] * input_scale);
-      return;
-    }
+    case tflite::TensorType_FLOAT32:
+      return ScalePixels(pixels, n, input_scale, t->As<float>());
     case tflite::TensorType_INT8:
       return Quantize<int8_t>(pixels, n, input_scale, *t);
     case tflite::TensorType_UINT8:

@@ -51,18 +51,20 @@ uint16_t FirmwareBackend::Run(const serial::RunRequest& request, const uint8_t* 
   PaintStack();
   for (uint16_t i = 0; i < request.warmup_runs; ++i) {
     Runner::RestoreInput();
-    const uint16_t error = Runner::Invoke(false, request.output_mode, result, error_text);
+    const uint16_t error = Runner::Invoke(error_text);
     if (error != 0) return error;
   }
   result->timed_runs = request.timed_runs;
   for (uint16_t i = 0; i < request.timed_runs; ++i) {
-    const bool last = i + 1 == request.timed_runs;
     Runner::RestoreInput();
     const uint64_t start = board::Ticks();
-    const uint16_t error = Runner::Invoke(last, request.output_mode, result, error_text);
+    const uint16_t error = Runner::Invoke(error_text);
     result->ticks[i] = board::Ticks() - start;
     if (error != 0) return error;
   }
+  // The answer of the last timed run, read after its end tick: arg-max and output copies are
+  // not part of the inference.
+  Runner::Collect(request.output_mode, result);
   result->arena_bytes = static_cast<uint32_t>(Runner::ArenaUsedBytes());
   result->stack_high_water_bytes = static_cast<uint32_t>(StackHighWaterBytes());
   return 0;

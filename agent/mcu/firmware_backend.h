@@ -24,9 +24,11 @@ struct Runner {
   // Writes the loaded input into input 0 again: the planner may reuse input 0's arena bytes
   // for later activations, so every inference needs it restored (outside the timed region).
   static void RestoreInput();
-  // One inference; fills top-1/outputs into `result` when `collect` is true.
-  static uint16_t Invoke(bool collect, uint8_t output_mode, serial::RunResult* result,
-                         std::string_view* error_text);
+  // One inference, nothing else: this is what the timed region measures.
+  static uint16_t Invoke(std::string_view* error_text);
+  // Top-1 (and output 0's bytes for kOutputTensor) of the last inference into `result`;
+  // called after the last timed run's end tick, so it is not timed.
+  static void Collect(uint8_t output_mode, serial::RunResult* result);
   static size_t ArenaUsedBytes();
 };
 

@@ -17,10 +17,12 @@ uint16_t Runner::LoadInput(const uint8_t*, size_t, uint8_t, double, std::string_
 
 void Runner::RestoreInput() {}
 
-uint16_t Runner::Invoke(bool, uint8_t, serial::RunResult*, std::string_view* error_text) {
+uint16_t Runner::Invoke(std::string_view* error_text) {
   *error_text = "runtime not linked";
   return serial::kErrorRuntimeNotLinked;
 }
+
+void Runner::Collect(uint8_t, serial::RunResult*) {}
 
 size_t Runner::ArenaUsedBytes() { return 0; }
 

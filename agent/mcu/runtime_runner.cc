@@ -1,10 +1,8 @@
 // The runner of a firmware built with agent/runtime: the same interpreter as bsb-agent on
 // Linux, on the board's arena. One model at a time; COMMIT prepares it, RUN invokes it.
-#include <algorithm>
-#include <cmath>
 #include <cstring>
-#include <limits>
 
+#include "agent/common/pixels.h"
 #include "agent/common/version.h"
 #include "agent/mcu/firmware_backend.h"
 #include "agent/runtime/interpreter.h"
@@ -22,45 +20,24 @@ rt::Interpreter interpreter;
 rt::ErrorReporter reporter;
 bool prepared = false;
 
-// Index of the largest element of output tensor `t`, or -1 for types without an order here.
-template <typename T>
-int32_t ArgMax(const rt::Tensor& t) {
-  const size_t count = t.bytes / sizeof(T);
-  if (count == 0) return -1;
-  const T* v = t.As<T>();
-  size_t best = 0;
-  for (size_t i = 1; i < count; ++i) {
-    if (v[i] > v[best]) best = i;
-  }
-  return static_cast<int32_t>(best);
-}
-
 int32_t Top1(const rt::Tensor& t) {
+  const size_t bytes = t.bytes;
+  if (bytes == 0) return -1;
   switch (t.type) {
-    case tflite::TensorType_INT8: return ArgMax<int8_t>(t);
-    case tflite::TensorType_UINT8: return ArgMax<uint8_t>(t);
-    case tflite::TensorType_INT16: return ArgMax<int16_t>(t);
-    case tflite::TensorType_INT32: return ArgMax<int32_t>(t);
-    case tflite::TensorType_FLOAT32: return ArgMax<float>(t);
+    case tflite::TensorType_INT8: return static_cast<int32_t>(agent::ArgMax(t.As<int8_t>(), bytes));
+    case tflite::TensorType_UINT8: return static_cast<int32_t>(agent::ArgMax(t.As<uint8_t>(), bytes));
+    case tflite::TensorType_INT16: return static_cast<int32_t>(agent::ArgMax(t.As<int16_t>(), bytes / 2));
+    case tflite::TensorType_INT32: return static_cast<int32_t>(agent::ArgMax(t.As<int32_t>(), bytes / 4));
+    case tflite::TensorType_FLOAT32: return static_cast<int32_t>(agent::ArgMax(t.As<float>(), bytes / 4));
     default: return -1;
   }
 }
 
-// x = pixel * input_scale, q = clamp(round(x / scale) + zero_point): the formula and the
-// double precision of bsb-agent's FillInput (agent/linux/input_prep.cc), so MCU and Linux
-// cells see the same input bytes. The M4 computes doubles in software: slow, but outside
-// the timed region and correctly rounded like the host's.
+// The pixel conversion of bsb-agent's FillInput (agent/common/pixels.h), so MCU and Linux
+// cells see the same input bytes.
 template <typename T>
 void QuantizePixels(const uint8_t* pixels, size_t n, double input_scale, const rt::Tensor& t) {
-  const double scale = t.quant.scale();
-  const double zero_point = t.quant.zero_point();
-  constexpr double kLow = std::numeric_limits<T>::min();
-  constexpr double kHigh = std::numeric_limits<T>::max();
-  T* out = t.As<T>();
-  for (size_t i = 0; i < n; ++i) {
-    const double x = pixels[i] * input_scale;
-    out[i] = static_cast<T>(std::clamp(std::round(x / scale) + zero_point, kLow, kHigh));
-  }
+  agent::QuantizePixels(pixels, n, input_scale, t.quant.scale(), t.quant.zero_point(), t.As<T>());
 }
 
 uint16_t ConvertPixels(const uint8_t* pixels, size_t n, double input_scale, rt::Tensor* t,
@@ -80,11 +57,7 @@ uint16_t ConvertPixels(const uint8_t* pixels, size_t n, double input_scale, rt::
     return serial::kErrorBadInputMode;
   }
   switch (t->type) {
-    case tflite::TensorType_FLOAT32: {
-      float* out = t->As<float>();
-      for (size_t i = 0; i < n; ++i) out[i] = static_cast<float>(pixels[i] * input_scale);
-      return 0;
-    }
+    case tflite::TensorType_FLOAT32: agent::ScalePixels(pixels, n, input_scale, t->As<float>()); return 0;
     case tflite::TensorType_INT8: QuantizePixels<int8_t>(pixels, n, input_scale, *t); return 0;
     case tflite::TensorType_UINT8: QuantizePixels<uint8_t>(pixels, n, input_scale, *t); return 0;
     case tflite::TensorType_INT16: QuantizePixels<int16_t>(pixels, n, input_scale, *t); return 0;
@@ -150,22 +123,22 @@ void Runner::RestoreInput() {
   if (saved_input_bytes > 0) std::memcpy(interpreter.input(0)->data, saved_input, saved_input_bytes);
 }
 
-uint16_t Runner::Invoke(bool collect, uint8_t output_mode, serial::RunResult* result,
-                        std::string_view* error_text) {
+uint16_t Runner::Invoke(std::string_view* error_text) {
   reporter.Clear();
   if (interpreter.Invoke() != rt::Status::kOk) {
     *error_text = reporter.message();
     return serial::kErrorRuntime;
   }
-  if (collect) {
-    const rt::Tensor* out = interpreter.output(0);
-    result->top1 = Top1(*out);
-    if (output_mode == serial::kOutputTensor) {
-      result->outputs = out->data;
-      result->output_bytes = out->bytes;
-    }
-  }
   return 0;
+}
+
+void Runner::Collect(uint8_t output_mode, serial::RunResult* result) {
+  const rt::Tensor* out = interpreter.output(0);
+  result->top1 = Top1(*out);
+  if (output_mode == serial::kOutputTensor) {
+    result->outputs = out->data;
+    result->output_bytes = out->bytes;
+  }
 }
 
 size_t Runner::ArenaUsedBytes() { return interpreter.arena_used_bytes(); }

@@ -78,6 +78,9 @@ class HostSession {
   HostOutcome SetInput(uint8_t tensor, const uint8_t* data, size_t size_bytes);
   HostOutcome Run(const RunRequest& request, RunOutcome* outcome);
 
+  // Waits of later exchanges (a cell's RUN gets what is left of the cell's time).
+  void set_timeouts(const HostTimeouts& timeouts) { timeouts_ = timeouts; }
+
   // LOG texts the device sent, in order.
   const std::vector<std::string>& device_logs() const { return device_logs_; }
   const LinkStats& link_stats() const { return link_.stats(); }
