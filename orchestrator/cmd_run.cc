@@ -18,13 +18,13 @@ void RegisterRun(CLI::App& app, int& exit_code) {
       "4 a gate failed, 130 interrupted, 1 internal error.");
   cmd->add_option("matrix", o->matrix_path, "The matrix YAML file")->required();
   cmd->add_option("--db", o->db_path, "Results store (default: bsb-results.sqlite beside the matrix)");
-  cmd->add_option("--jobs,-j", o->jobs, "Targets in flight at once (default: all)")->check(CLI::NonNegativeNumber);
+  cmd->add_option("--jobs,-j", o->jobs, "Targets in flight at once (default: all)")->check(CLI::Range(0, 4096));
   cmd->add_flag("--fail-fast", o->fail_fast, "Stop at the first cell that does not succeed");
   cmd->add_option("--resume", *resume,
                   "Re-run the cells of run RUN_ID that are not ok (same matrix, same artifacts)")
-      ->check(CLI::PositiveNumber);
+      ->check(CLI::Range(int64_t{1}, int64_t{1} << 53));
   cmd->add_option("--grace", *grace_s, "Seconds running cells get after Ctrl-C before they are killed (default 10)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(CLI::Range(0, 4096));
   cmd->add_option("--cache-dir", o->cache_dir, "Artifact store root (default $BSB_CACHE_DIR or ~/.cache/bsb-matrix)");
   cmd->add_option("--agents-dir", o->agents_dir,
                   "Where the agent builds are: DIR/<arch>/bsb-agent (default $BSB_AGENTS_DIR, else agents/ beside "

@@ -30,12 +30,16 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// ISO 8601 UTC with milliseconds: "2026-11-23T10:00:00.123Z" (sorts as text).
 std::string IsoUtc(std::chrono::system_clock::time_point t) {
-  const std::time_t secs = std::chrono::system_clock::to_time_t(t);
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+  const std::time_t secs = static_cast<std::time_t>(ms / 1000);
   std::tm tm{};
   gmtime_r(&secs, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  char date[32];
+  std::strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%S", &tm);
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%s.%03dZ", date, static_cast<int>(ms % 1000));
   return buf;
 }
 
@@ -150,6 +154,7 @@ std::string DefaultDbPath(const std::string& matrix_path) {
 
 int RunMatrix(const RunOptions& options) {
   SignalWatcher signals;  // first: before any thread exists
+  const std::string started_at = NowUtc();
 
   auto matrix = matrix::LoadMatrixFile(options.matrix_path);
   if (!matrix) return Fail(matrix.error(), "bsb-matrix");
@@ -160,6 +165,9 @@ int RunMatrix(const RunOptions& options) {
   const std::string matrix_sha = artifacts::Sha256OfBytes(*matrix_bytes);
 
   const std::string db_path = options.db_path.empty() ? DefaultDbPath(options.matrix_path) : options.db_path;
+  if (options.resume && !fs::exists(db_path)) {
+    return Fail(MakeError("--resume: no results store at '" + db_path + "' (give --db FILE)"));
+  }
   auto store = Store::Open(db_path);
   if (!store) return Fail(store.error());
   if (options.resume) {
@@ -253,7 +261,7 @@ int RunMatrix(const RunOptions& options) {
     run.matrix_path = fs::absolute(options.matrix_path).lexically_normal().string();
     run.matrix_sha256 = matrix_sha;
     run.matrix_name = matrix->name;
-    run.started_at = NowUtc();
+    run.started_at = started_at;
     run.orchestrator_version = std::string(BSB_VERSION) + " (" + BSB_GIT_REVISION + ")";
     run.host_stamp_json = HostStamp(*agents);
     run.status = "running";

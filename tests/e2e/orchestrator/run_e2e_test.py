@@ -298,6 +298,10 @@ def invalid(env):
     good = env.matrix(header("ok") + "models:\n" + FC_SMALL + "schemes: [fp32]\ntargets: [{name: x86, kind: local}]\n",
                       "good.yaml")
     p = env.run("run", good, "--db", env.db, "--resume", "41")
+    check(p.returncode == 2 and "no results store" in p.stderr, "--resume without a store → 2")
+    check(not os.path.exists(env.db), "--resume does not create a store")
+    sqlite3.connect(env.db).close()  # an empty file: Open creates the schema
+    p = env.run("run", good, "--db", env.db, "--resume", "41")
     check(p.returncode == 2 and "no run 41" in p.stderr, "--resume of an unknown run → 2")
     p = env.run("report", "--db", env.db, "--run", "abc", "--md")
     check(p.returncode == 2, "report --run abc → 2")
