@@ -51,7 +51,8 @@ void PrintSummary(std::FILE* out, const reports::ResultSet& set, const RunVerdic
   std::fprintf(out, "run %s (%s): %zu cells: %s\n", set.run.id.c_str(), set.run.matrix_name.c_str(), set.cells.size(),
                counts.c_str());
 
-  if (!quiet) {
+  const bool any_measured = v.ok > 0;
+  if (!quiet && any_measured) {
     std::fprintf(out, "  %-12s %-13s %-12s %9s %11s %9s %7s %8s  %s\n", "model", "scheme", "target", "accuracy",
                  "vs fp32", "agreement", "size", "speedup", "");
     for (size_t i : reports::ReportOrder(set)) {

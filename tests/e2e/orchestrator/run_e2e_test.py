@@ -153,7 +153,7 @@ targets:
         path = os.path.join(env.dir, "report." + fmt)
         p = env.run("report", "--db", env.db, "--run", "latest", "--" + fmt, "-o", path)
         check(p.returncode == 0, f"report --{fmt} exit {p.returncode}")
-        out[fmt] = open(path, encoding="utf-8").read()
+        out[fmt] = open(path, encoding="utf-8", newline="").read()
     check("<html" in out["html"] and "Emulated" in out["html"] and "Native" in out["html"],
           "HTML has native and emulated sections")
     check("http://" not in out["html"] and "https://" not in out["html"], "HTML asks the network for nothing")
@@ -174,7 +174,8 @@ targets:
 
 def resume_after_kill(env):
     """kill -9 mid-run loses at most the cells in flight; --resume runs each missing cell once."""
-    m = env.matrix(header("e2e-resume", samples=200, runs=100) + "models:\n" + FC_SMALL +
+    # runs: enough timed inferences (~0.1 ms each) that a cell takes a noticeable fraction of a second.
+    m = env.matrix(header("e2e-resume", samples=200, runs=3000) + "models:\n" + FC_SMALL +
                    """schemes: [fp32, float16, dynamic, int8, int8-only]
 targets:
   - {name: x86, kind: local}
@@ -217,7 +218,7 @@ axes: {threads: [1, 2]}
 
 def sigint(env):
     """Ctrl-C: finished cells recorded, the rest interrupted, exit 130; twice: at once."""
-    m = env.matrix(header("e2e-sigint", samples=200, runs=200) + "models:\n" + FC_SMALL +
+    m = env.matrix(header("e2e-sigint", samples=200, runs=3000) + "models:\n" + FC_SMALL +
                    """schemes: [fp32, float16, dynamic, int8, int8-only]
 targets:
   - {name: x86, kind: local}
@@ -237,9 +238,11 @@ axes: {threads: [1, 2]}
     reasons = [r for (r,) in env.sql("SELECT reason FROM cells WHERE status = 'interrupted'")]
     check(all("SIGINT" in r for r in reasons), f"interrupted cells say why: {reasons[:2]}")
 
-    # Two Ctrl-C: the second exits at once, even with a long grace period.
+    # Two Ctrl-C: the second exits at once, even with a long grace period for a long cell.
+    long = env.matrix(header("e2e-sigint2", samples=50, runs=2000000) + "models:\n" + FC_SMALL +
+                      "schemes: [fp32]\ntargets: [{name: x86, kind: local}]\n", "long.yaml")
     db2 = os.path.join(env.dir, "second.sqlite")
-    proc = subprocess.Popen(env.cmd("run", m, "--db", db2, "--grace", "600"), env=env.env,
+    proc = subprocess.Popen(env.cmd("run", long, "--db", db2, "--grace", "600"), env=env.env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
     def started():
@@ -251,12 +254,16 @@ axes: {threads: [1, 2]}
     wait_for(started, 120, "the second run to record its cells")
     time.sleep(1)
     proc.send_signal(signal.SIGINT)
-    time.sleep(0.5)
+    time.sleep(1)
+    check(proc.poll() is None, "after one SIGINT the running cell has its grace period")
     t0 = time.time()
     proc.send_signal(signal.SIGINT)
     proc.communicate(timeout=30)
     check(proc.returncode == 130, f"second SIGINT exit {proc.returncode}")
     check(time.time() - t0 < 5, "second SIGINT exits at once")
+    con = sqlite3.connect(db2)
+    check(con.execute("PRAGMA integrity_check").fetchone()[0] == "ok", "the store stays consistent")
+    check(con.execute("SELECT status FROM cells").fetchone()[0] == "pending", "the unfinished cell stays pending")
 
 
 def gates(env):
