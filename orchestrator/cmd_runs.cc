@@ -22,7 +22,7 @@ void RegisterRuns(CLI::App& app, int& exit_code) {
     if (!store) return fail(store.error());
     auto runs = store->ListRuns();
     if (!runs) return fail(runs.error());
-    std::printf("%-5s %-20s %-20s %-11s %-16s %s\n", "id", "started", "finished", "status", "matrix", "cells");
+    std::printf("%-5s %-24s %-24s %-11s %-16s %s\n", "id", "started", "finished", "status", "matrix", "cells");
     for (const RunRecord& r : *runs) {
       auto cells = store->LoadCells(r.id);
       if (!cells) return fail(cells.error());
@@ -30,7 +30,7 @@ void RegisterRuns(CLI::App& app, int& exit_code) {
       for (const CellRecord& c : *cells) ++by_status[c.status];
       std::string counts;
       for (const auto& [status, n] : by_status) counts += (counts.empty() ? "" : ", ") + std::to_string(n) + " " + status;
-      std::printf("%-5lld %-20s %-20s %-11s %-16s %zu: %s\n", static_cast<long long>(r.id), r.started_at.c_str(),
+      std::printf("%-5lld %-24s %-24s %-11s %-16s %zu: %s\n", static_cast<long long>(r.id), r.started_at.c_str(),
                   r.finished_at.empty() ? "-" : r.finished_at.c_str(), r.status.c_str(), r.matrix_name.c_str(),
                   cells->size(), counts.c_str());
     }
