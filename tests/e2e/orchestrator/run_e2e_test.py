@@ -369,7 +369,49 @@ exclude: [{target: mcu, scheme: [float16, int8]}]
     check(status == "failed" and "not supported by this build" in reason, f"qemu-mcu cell: {status} {reason}")
 
 
+def run_on_pty(env, args, extra_env):
+    """Runs bsb-matrix with stderr on a pseudo-terminal; returns (exit code, what the terminal got)."""
+    import pty
+    master, slave = pty.openpty()
+    proc = subprocess.Popen(env.cmd(*args), env=dict(env.env, **extra_env), stdout=subprocess.PIPE,
+                            stderr=slave, text=True)
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            data = os.read(master, 65536)
+        except OSError:  # EIO: the other side closed
+            break
+        if not data:
+            break
+        chunks.append(data)
+    proc.communicate(timeout=120)
+    os.close(master)
+    return proc.returncode, b"".join(chunks).decode("utf-8", "replace")
+
+
+def terminal(env):
+    """On a terminal: a live line per target, redrawn in place; colour unless NO_COLOR; --quiet."""
+    m = env.matrix(header("e2e-tty") + "models:\n" + FC_SMALL + """schemes: [fp32, int8]
+targets:
+  - {name: alpha, kind: local}
+  - {name: beta, kind: local}
+""")
+    env.env.pop("NO_COLOR", None)
+    rc, tty = run_on_pty(env, ["run", m, "--db", env.db], {})
+    check(rc == 0, f"exit {rc}")
+    check("\x1b[2F\x1b[J" in tty, "the two target lines are redrawn in place")
+    check("alpha" in tty and "beta" in tty and "2/2" in tty, "a line per target with done/total")
+    check("\x1b[32m" in tty, "colour on a terminal")
+    check("(cell " not in tty, "no per-cell log lines on a terminal when all is well")
+    rc, tty = run_on_pty(env, ["run", m, "--db", env.db], {"NO_COLOR": "1"})
+    check(rc == 0 and "\x1b[2F" in tty and "\x1b[32m" not in tty, "NO_COLOR: live lines, no colour")
+    rc, tty = run_on_pty(env, ["run", m, "--db", env.db, "--quiet"], {})
+    check(rc == 0 and tty.strip() == "", f"--quiet: nothing on the terminal, got {tty!r}")
+
+
 SCENARIOS = {
+    "terminal": terminal,
     "quickstart": quickstart,
     "resume": resume_after_kill,
     "sigint": sigint,
