@@ -100,6 +100,7 @@ struct RunState {
       rec.result_json = o.result_json;
       const auto j = nlohmann::json::parse(o.result_json, nullptr, false);
       if (j.is_object() && j.contains("predictions")) rec.predictions = j["predictions"].dump();
+      WarnIfEmulationDisagrees(rec, j);
     }
     if (!store_error.empty()) return;  // already stopping; do not hammer a broken store
     if (auto s = store->RecordCell(run_id, rec); !s) {
@@ -107,6 +108,24 @@ struct RunState {
       std::fprintf(stderr, "bsb-matrix run: cannot record cell %s: %s\n", o.cell_id.c_str(), store_error.c_str());
       signals->RequestStop("the results store failed: " + store_error);
     }
+  }
+
+  // DESIGN §3: emulation is detected by the agent, not only configured; the report trusts the
+  // agent, and a kind that disagrees with it is worth one warning per target.
+  std::set<std::string> warned_emulation;
+  void WarnIfEmulationDisagrees(const CellRecord& rec, const nlohmann::json& result) {
+    const auto ptr = nlohmann::json::json_pointer("/stamp/emulated");
+    if (!result.contains(ptr) || !result.at(ptr).is_boolean()) return;
+    const bool detected = result.at(ptr).get<bool>();
+    bool configured = false;
+    if (rec.target_kind == "qemu-user" || rec.target_kind == "qemu-mcu") {
+      configured = true;
+    } else if (rec.target_kind != "local") {
+      return;  // ssh, serial: the kind does not say
+    }
+    if (detected == configured || !warned_emulation.insert(rec.target).second) return;
+    progress->Note("warning: target '" + rec.target + "' is kind " + rec.target_kind + " but its agent reports " +
+                   (detected ? "running emulated" : "running natively") + "; the report follows the agent");
   }
 
   // A cell that ends without the scheduler (preparation failure, target not buildable).
