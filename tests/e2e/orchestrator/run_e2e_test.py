@@ -347,6 +347,19 @@ targets:
     check(p.returncode == 3, f"--fail-fast exit {p.returncode}")
     st = [s for (s,) in sqlite3.connect(db).execute("SELECT status FROM cells ORDER BY rowid")]
     check(st[0] == "failed" and all(s == "interrupted" for s in st[1:]), f"fail-fast stops after the first: {st}")
+    # Resuming with a different agent build would mix artifacts within one run: refused.
+    alt = os.path.join(env.dir, "agents-alt")
+    os.makedirs(os.path.join(alt, "x86_64"))
+    shutil.copy(os.path.join(env.agents, "x86_64", "bsb-agent"), os.path.join(alt, "x86_64", "bsb-agent"))
+    with open(os.path.join(alt, "x86_64", "bsb-agent"), "ab") as f:
+        f.write(b"\0")  # still the same program, but other bytes
+    p = env.run("run", m, "--db", db, "--resume", "1", "--agents-dir", alt)
+    check(p.returncode == 2 and "artifacts of these cells changed" in p.stderr, "resume refuses changed artifacts")
+    p = env.run("run", m, "--db", db, "--resume", "1")
+    check(p.returncode == 3, f"resume re-runs the interrupted and failed cells: exit {p.returncode}")
+    st = dict(sqlite3.connect(db).execute("SELECT model || '/' || scheme, status FROM cells").fetchall())
+    check(st == {"broken/fp32": "failed", "broken/int8": "failed", "fc-small/fp32": "ok", "fc-small/int8": "ok"},
+          f"after resume: {st}")
 
     # --jobs 1: target b starts only after target a is done.
     m2 = env.matrix(header("e2e-jobs", samples=100, runs=100) + "models:\n" + FC_SMALL +
