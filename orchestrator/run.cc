@@ -312,6 +312,11 @@ int RunMatrix(const RunOptions& options) {
   sched_options.grace = options.grace;
   Scheduler scheduler(sched_options, on_finished, [&](const ProgressEvent& e) { progress.OnEvent(e); });
   signals.OnStop([&](const std::string& reason) { scheduler.RequestStop(reason); });
+  // Destroyed before the scheduler: a late signal never reaches a scheduler that is gone.
+  struct StopBinding {
+    SignalWatcher& watcher;
+    ~StopBinding() { watcher.ClearStop(); }
+  } stop_binding{signals};
 
   std::vector<std::unique_ptr<targets::Target>> devices;
   std::vector<TargetQueue> queues;

@@ -26,13 +26,19 @@ SignalWatcher::~SignalWatcher() {
 }
 
 void SignalWatcher::OnStop(std::function<void(const std::string&)> stop) {
-  std::string fire_now;
+  std::lock_guard stop_lock(stop_mu_);
+  stop_ = std::move(stop);
+  std::string reason;
   {
     std::lock_guard lock(mu_);
-    stop_ = std::move(stop);
-    if (fired_) fire_now = reason_;
+    if (fired_) reason = reason_;
   }
-  if (!fire_now.empty()) stop_(fire_now);
+  if (!reason.empty() && stop_) stop_(reason);
+}
+
+void SignalWatcher::ClearStop() {
+  std::lock_guard stop_lock(stop_mu_);
+  stop_ = nullptr;
 }
 
 void SignalWatcher::RequestStop(const std::string& reason) {
@@ -41,15 +47,15 @@ void SignalWatcher::RequestStop(const std::string& reason) {
 }
 
 void SignalWatcher::Fire(const std::string& reason) {
-  std::function<void(const std::string&)> stop;
   {
     std::lock_guard lock(mu_);
     if (fired_) return;
     fired_ = true;
     reason_ = reason;
-    stop = stop_;
   }
-  if (stop) stop(reason);
+  // Called without mu_: a worker may hold the scheduler's lock while calling RequestStop.
+  std::lock_guard stop_lock(stop_mu_);
+  if (stop_) stop_(reason);
 }
 
 void SignalWatcher::Loop() {

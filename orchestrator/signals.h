@@ -26,12 +26,13 @@ class SignalWatcher {
   // Called once, on the watcher thread, with "interrupted by SIGINT" (or SIGTERM). If a signal
   // came before this is set, it is called at once.
   void OnStop(std::function<void(const std::string&)> stop);
+  // Forgets the stop function (before what it refers to is destroyed).
+  void ClearStop();
   // From any thread (even one holding the scheduler's lock): have the watcher thread call the
   // stop function with `reason` soon, without counting as an interruption.
   void RequestStop(const std::string& reason);
 
   bool interrupted() const { return interrupted_.load(); }
-  const std::string& reason() const { return reason_; }
 
  private:
   void Loop();
@@ -41,7 +42,8 @@ class SignalWatcher {
   sigset_t old_{};
   std::atomic<bool> done_{false};
   std::atomic<bool> interrupted_{false};
-  std::mutex mu_;
+  std::mutex mu_;       // fired_, reason_, pending_
+  std::mutex stop_mu_;  // stop_, held while it runs; never taken under mu_
   std::function<void(const std::string&)> stop_;
   std::string reason_;
   std::string pending_;  // RequestStop's reason, picked up by the loop
