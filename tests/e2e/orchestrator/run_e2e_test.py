@@ -174,8 +174,9 @@ targets:
 
 def resume_after_kill(env):
     """kill -9 mid-run loses at most the cells in flight; --resume runs each missing cell once."""
-    # runs: enough timed inferences (~0.1 ms each) that a cell takes a noticeable fraction of a second.
-    m = env.matrix(header("e2e-resume", samples=200, runs=3000) + "models:\n" + FC_SMALL +
+    # runs: enough timed inferences (fc-small: ~0.03 ms each on x86, float16 ~0.08 ms) that a cell
+    # takes a few polling intervals (0.1 s).
+    m = env.matrix(header("e2e-resume", samples=200, runs=10000) + "models:\n" + FC_SMALL +
                    """schemes: [fp32, float16, dynamic, int8, int8-only]
 targets:
   - {name: x86, kind: local}
@@ -183,9 +184,12 @@ axes: {threads: [1, 2]}
 """)
     proc = env.start("run", m, "--db", env.db)
     try:
-        wait_for(lambda: ok_count(env) >= 2, 180, "two finished cells")
+        wait_for(lambda: ok_count(env) >= 2 or proc.poll() is not None, 180, "two finished cells")
+        if proc.poll() is not None:
+            raise AssertionError("the run ended before it could be killed: " + proc.communicate()[0][-2000:])
     finally:
-        proc.send_signal(signal.SIGKILL)
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGKILL)
         proc.wait()
     (run_id,) = env.sql("SELECT MAX(id) FROM runs")[0]
     before = env.statuses(run_id)
@@ -218,14 +222,16 @@ axes: {threads: [1, 2]}
 
 def sigint(env):
     """Ctrl-C: finished cells recorded, the rest interrupted, exit 130; twice: at once."""
-    m = env.matrix(header("e2e-sigint", samples=200, runs=3000) + "models:\n" + FC_SMALL +
+    m = env.matrix(header("e2e-sigint", samples=200, runs=10000) + "models:\n" + FC_SMALL +
                    """schemes: [fp32, float16, dynamic, int8, int8-only]
 targets:
   - {name: x86, kind: local}
 axes: {threads: [1, 2]}
 """)
     proc = env.start("run", m, "--db", env.db, "--grace", "30")
-    wait_for(lambda: ok_count(env) >= 1, 180, "a finished cell")
+    wait_for(lambda: ok_count(env) >= 1 or proc.poll() is not None, 180, "a finished cell")
+    if proc.poll() is not None:
+        raise AssertionError("the run ended before the signal: " + proc.communicate()[0][-2000:])
     proc.send_signal(signal.SIGINT)
     out, err = proc.communicate(timeout=60)
     print(err[-2000:], file=sys.stderr)
