@@ -1,5 +1,5 @@
 # Thin wrapper over CMake presets for the README's two commands (STYLE #11).
-# make demo  — install deps if missing, configure, build, run the main job on the embedded default
+# make demo  — install deps if missing, configure, build, run examples/quickstart.yaml, write build/demo/report.html
 # make test  — install deps if missing, configure, build, run every test through ctest
 
 PRESET   ?= default
@@ -38,8 +38,19 @@ test-asan: deps
 	cmake --build --preset asan -j $(JOBS)
 	ctest --preset asan -j $(JOBS)
 
+# The quick-start for real: results in build/demo/bsb-results.sqlite, the report beside it.
+# A run with failed cells (exit 3) or a failed gate (exit 4) still gets its report.
+DEMO_DIR := $(BUILD)/demo
 demo: build
-	./$(BUILD)/bsb-matrix plan examples/quickstart.yaml
+	@mkdir -p $(DEMO_DIR)
+	@start=$$(date +%s); \
+	./$(BUILD)/bsb-matrix run examples/quickstart.yaml --db $(DEMO_DIR)/bsb-results.sqlite; rc=$$?; \
+	case $$rc in 0|3|4) ;; *) exit $$rc ;; esac; \
+	./$(BUILD)/bsb-matrix report --db $(DEMO_DIR)/bsb-results.sqlite --html -o $(DEMO_DIR)/report.html || exit $$?; \
+	echo; echo "report: $$(cd $(DEMO_DIR) && pwd)/report.html"; \
+	echo "results: $(DEMO_DIR)/bsb-results.sqlite (bsb-matrix runs --db $(DEMO_DIR)/bsb-results.sqlite)"; \
+	echo "demo took $$(( $$(date +%s) - start )) s (exit code $$rc)"; \
+	exit $$rc
 
 bench: deps
 	cmake --preset release $(CMAKE_CI)

@@ -14,5 +14,8 @@ void RegisterValidate(CLI::App& app, int& exit_code);
 void RegisterPlan(CLI::App& app, int& exit_code);
 void RegisterSchema(CLI::App& app, int& exit_code);
 void RegisterInspect(CLI::App& app, int& exit_code);
+void RegisterRun(CLI::App& app, int& exit_code);
+void RegisterRuns(CLI::App& app, int& exit_code);
+void RegisterReport(CLI::App& app, int& exit_code);
 
 }  // namespace bsb

@@ -20,6 +20,9 @@ int main(int argc, char** argv) {
   bsb::RegisterPlan(app, exit_code);
   bsb::RegisterSchema(app, exit_code);
   bsb::RegisterInspect(app, exit_code);
+  bsb::RegisterRun(app, exit_code);
+  bsb::RegisterRuns(app, exit_code);
+  bsb::RegisterReport(app, exit_code);
 
   try {
     app.parse(argc, argv);

@@ -89,6 +89,10 @@ CREATE TABLE cell_artifacts (
   FOREIGN KEY (run_id, cell_id) REFERENCES cells(run_id, cell_id)
 );
 )sql",
+    // v3: the gates a run was judged by.
+    R"sql(
+ALTER TABLE runs ADD COLUMN gates_json TEXT NOT NULL DEFAULT '{}';
+)sql",
 };
 
 // Optional numeric field at a JSON pointer, absent or null → nullopt.
@@ -122,12 +126,13 @@ RunRecord ReadRun(const sql::Statement& s) {
   run.host_stamp_json = s.ColumnText(7);
   run.status = s.ColumnText(8);
   run.resumed_from = s.ColumnOptionalInt(9);
+  run.gates_json = s.ColumnText(10);
   return run;
 }
 
 constexpr const char* kRunColumns =
     "id, matrix_path, matrix_sha256, matrix_name, started_at, finished_at, orchestrator_version, "
-    "host_stamp_json, status, resumed_from";
+    "host_stamp_json, status, resumed_from, gates_json";
 
 }  // namespace
 
@@ -172,11 +177,12 @@ Status Store::Migrate(int target_version) {
 Result<int64_t> Store::CreateRun(const RunRecord& run) {
   auto stmt = db_.Prepare(
       "INSERT INTO runs (matrix_path, matrix_sha256, matrix_name, started_at, finished_at, orchestrator_version, "
-      "host_stamp_json, status, resumed_from) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      "host_stamp_json, status, resumed_from, gates_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   if (!stmt) return stmt.error();
   stmt->Bind(1, run.matrix_path).Bind(2, run.matrix_sha256).Bind(3, run.matrix_name).Bind(4, run.started_at);
   stmt->Bind(5, run.finished_at).Bind(6, run.orchestrator_version).Bind(7, run.host_stamp_json).Bind(8, run.status);
   stmt->BindOptional(9, run.resumed_from);
+  stmt->Bind(10, run.gates_json);
   if (auto s = stmt->Run(); !s) return s.error();
   return db_.LastInsertRowId();
 }
@@ -185,6 +191,13 @@ Status Store::FinishRun(int64_t run_id, const std::string& status, const std::st
   auto stmt = db_.Prepare("UPDATE runs SET status = ?, finished_at = ? WHERE id = ?");
   if (!stmt) return stmt.error();
   stmt->Bind(1, status).Bind(2, finished_at).Bind(3, run_id);
+  return stmt->Run();
+}
+
+Status Store::ReopenRun(int64_t run_id) {
+  auto stmt = db_.Prepare("UPDATE runs SET status = 'running', finished_at = '' WHERE id = ?");
+  if (!stmt) return stmt.error();
+  stmt->Bind(1, run_id);
   return stmt->Run();
 }
 

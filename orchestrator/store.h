@@ -25,6 +25,7 @@ struct RunRecord {
   std::string host_stamp_json;  // the orchestrator host's own stamp
   std::string status;           // running | finished | interrupted
   std::optional<int64_t> resumed_from;
+  std::string gates_json = "{}";  // the matrix's `gates:`, so a later report judges the same way
 };
 
 struct CellRecord {
@@ -54,7 +55,7 @@ struct ArtifactRecord {
 
 class Store {
  public:
-  static constexpr int kSchemaVersion = 2;
+  static constexpr int kSchemaVersion = 3;
 
   // Opens or creates the store and migrates it to kSchemaVersion.
   static Result<Store> Open(const std::string& path);
@@ -65,6 +66,8 @@ class Store {
 
   Result<int64_t> CreateRun(const RunRecord& run);
   Status FinishRun(int64_t run_id, const std::string& status, const std::string& finished_at);
+  // For --resume: the run is `running` again (finished_at cleared); its cells are kept.
+  Status ReopenRun(int64_t run_id);
 
   // Records the planned cells of a run (status pending or unsupported); existing rows are kept.
   Status AddPlannedCells(int64_t run_id, const std::vector<CellRecord>& cells);

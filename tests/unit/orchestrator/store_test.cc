@@ -151,7 +151,15 @@ TEST_F(StoreTest, MigratesAnOlderStoreKeepingItsRows) {
     auto old_store = Store::OpenAtVersion(path_, 1);
     ASSERT_TRUE(old_store.ok()) << old_store.error().message;
     EXPECT_EQ(*old_store->SchemaVersion(), 1);
-    auto run_id = *old_store->CreateRun(SampleRun());
+    // A run row as a v1 bsb-matrix wrote it (no gates_json column yet).
+    {
+      auto db = sql::Database::Open(path_);
+      ASSERT_TRUE(db.ok());
+      ASSERT_TRUE(db->Exec("INSERT INTO runs (matrix_path, matrix_sha256, matrix_name, started_at, "
+                           "orchestrator_version, status) VALUES ('/m.yaml', 'aa', 'old', "
+                           "'2026-01-01T00:00:00Z', '0.0.1', 'finished')").ok());
+    }
+    const int64_t run_id = 1;
     CellRecord c = SampleCell("aaaaaaaaaaaa", "ok");
     c.result_json = kResultJson;
     ASSERT_TRUE(old_store->RecordCell(run_id, c).ok());
@@ -163,6 +171,8 @@ TEST_F(StoreTest, MigratesAnOlderStoreKeepingItsRows) {
   EXPECT_EQ(*store->SchemaVersion(), Store::kSchemaVersion);
   auto runs = *store->ListRuns();
   ASSERT_EQ(runs.size(), 1u);
+  EXPECT_EQ(runs[0].matrix_name, "old");
+  EXPECT_EQ(runs[0].gates_json, "{}");  // v3's column, defaulted for old rows
   auto cells = *store->LoadCells(runs[0].id);
   ASSERT_EQ(cells.size(), 1u);
   EXPECT_EQ(cells[0].result_json.value_or(""), kResultJson);
@@ -204,6 +214,28 @@ TEST_F(StoreTest, LatestRunAndMissingRun) {
   auto missing = store->LoadRun(second + 1);
   ASSERT_FALSE(missing.ok());
   EXPECT_NE(missing.error().message.find("no run"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace bsb
+
+namespace bsb {
+namespace {
+
+TEST_F(StoreTest, GatesAndReopenForResume) {
+  auto store = Store::Open(path_);
+  ASSERT_TRUE(store.ok()) << store.error().message;
+  RunRecord run = SampleRun();
+  run.gates_json = R"({"accuracy_drop":0.02})";
+  const int64_t run_id = *store->CreateRun(run);
+  ASSERT_TRUE(store->FinishRun(run_id, "interrupted", "2026-11-23T10:05:00Z").ok());
+  EXPECT_EQ(store->LoadRun(run_id)->status, "interrupted");
+  ASSERT_TRUE(store->ReopenRun(run_id).ok());
+  auto reopened = *store->LoadRun(run_id);
+  EXPECT_EQ(reopened.status, "running");
+  EXPECT_EQ(reopened.finished_at, "");
+  EXPECT_EQ(reopened.gates_json, R"({"accuracy_drop":0.02})");
+  EXPECT_EQ(reopened.started_at, run.started_at);
 }
 
 }  // namespace
