@@ -333,7 +333,8 @@ int RunMatrix(const RunOptions& options) {
     std::string unusable;
     TargetQueue queue;
     queue.name = t.name;
-    auto configs = MapTarget(t, *agents, objects.root());
+    auto configs = MapTarget(t, *agents, objects.root(),
+                             (options.agents_dir.empty() ? DefaultAgentsDir() : options.agents_dir) + "/mcu");
     if (!configs) {
       unusable = configs.error().message;
     } else {

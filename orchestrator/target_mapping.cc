@@ -1,6 +1,7 @@
 #include "orchestrator/target_mapping.h"
 
 #include <cstdlib>
+#include <filesystem>
 #include <type_traits>
 
 namespace bsb {
@@ -31,10 +32,19 @@ targets::SshConfig SshFrom(const matrix::SshTarget& s, const std::string& host) 
   return c;
 }
 
+void McuBudgetFrom(const matrix::Budget& b, targets::McuConfig& c) {
+  c.budget_flash_bytes = b.flash_bytes > 0 ? static_cast<uint64_t>(b.flash_bytes) : 0;
+  c.budget_ram_bytes = b.ram_bytes > 0 ? static_cast<uint64_t>(b.ram_bytes) : 0;
+}
+
 }  // namespace
 
+std::string FirmwarePath(const std::string& firmware_dir, const std::string& board) {
+  return firmware_dir + "/bsb-firmware-" + board + ".elf";
+}
+
 Result<std::vector<targets::TargetConfig>> MapTarget(const matrix::Target& target, const AgentBuilds& agents,
-                                                     const std::string& cache_dir) {
+                                                     const std::string& cache_dir, const std::string& firmware_dir) {
   targets::TargetConfig base;
   base.name = target.name;
   base.kind = target.kind;
@@ -60,9 +70,26 @@ Result<std::vector<targets::TargetConfig>> MapTarget(const matrix::Target& targe
             configs.push_back(std::move(c));
           }
           return configs;
+        } else if constexpr (std::is_same_v<T, matrix::QemuMcuTarget>) {
+          base.mcu.board = spec.board.empty() ? "mps2-an386" : spec.board;
+          base.mcu.firmware = FirmwarePath(firmware_dir, base.mcu.board);
+          McuBudgetFrom(spec.budget, base.mcu);
+          std::error_code ec;
+          if (!std::filesystem::exists(base.mcu.firmware, ec)) {
+            return MakeError("target '" + target.name + "' (qemu-mcu): no firmware for board '" + base.mcu.board +
+                             "' at " + base.mcu.firmware + " (the default build makes it; set --agents-dir)");
+          }
+          return std::vector<targets::TargetConfig>{base};
         } else {
-          return MakeError("target '" + target.name + "' (kind " + target.kind +
-                           "): not supported by this build of bsb-matrix yet (local, qemu-user and ssh are)");
+          static_assert(std::is_same_v<T, matrix::SerialTarget>);
+          base.mcu.board = spec.board;
+          base.mcu.port = spec.port;
+          base.mcu.baud = spec.baud;
+          base.mcu.flash_command = spec.flash_command;
+          // Only the flash command uses the image ({firmware}); a board flashed by hand needs none.
+          if (!spec.board.empty()) base.mcu.firmware = FirmwarePath(firmware_dir, spec.board);
+          McuBudgetFrom(spec.budget, base.mcu);
+          return std::vector<targets::TargetConfig>{base};
         }
       },
       target.spec);

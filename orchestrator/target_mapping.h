@@ -16,10 +16,15 @@ namespace bsb {
 // The agent builds found for this run, by architecture (x86_64, aarch64, armv7).
 using AgentBuilds = std::map<std::string, targets::AgentBinary>;
 
-// The devices of one matrix target. Error: the kind cannot run in this build (serial,
-// qemu-mcu), said in a sentence naming the target; its cells fail with it.
+// The devices of one matrix target. Microcontroller kinds boot or flash the firmware image
+// `firmware_dir`/bsb-firmware-<board>.elf (the build puts it in <agents dir>/mcu). Error: the
+// target cannot be mapped (a qemu-mcu board with no firmware build), said in a sentence naming
+// the target; its cells fail with it.
 Result<std::vector<targets::TargetConfig>> MapTarget(const matrix::Target& target, const AgentBuilds& agents,
-                                                     const std::string& cache_dir);
+                                                     const std::string& cache_dir, const std::string& firmware_dir = "");
+
+// Where the firmware for `board` is expected: firmware_dir/bsb-firmware-<board>.elf.
+std::string FirmwarePath(const std::string& firmware_dir, const std::string& board);
 
 // "~/x" → "$HOME/x"; anything else unchanged.
 std::string ExpandHome(const std::string& path);

@@ -83,7 +83,7 @@ class QemuBoard final : public Board {
     }
     // argv without a shell; the socket path is ours (no commas) and the ELF is one word.
     std::vector<std::string> args = {qemu_, "-M", machine_, "-nographic", "-monitor", "none",
-                                     "-icount", "shift=0,sleep=off", "-semihosting-config",
+                                     "-icount", "shift=0", "-semihosting-config",
                                      "enable=on,target=native", "-kernel", firmware_,
                                      "-chardev", "socket,id=uart0,path=" + socket_path_,
                                      "-serial", "chardev:uart0"};

@@ -4,13 +4,14 @@
 // reset the board (restart QEMU / re-flash and reopen) after a halt before the next cell.
 //
 // qemu-mcu: the target listens on a unix socket in a fresh /tmp directory BEFORE QEMU starts,
-//   `qemu-system-arm -M <machine> -icount shift=0,sleep=off -semihosting-config enable=on,target=native
+//   `qemu-system-arm -M <machine> -icount shift=0 -semihosting-config enable=on,target=native
 //   -kernel <firmware> -chardev socket,path=<socket> -serial chardev:…` connects UART0 to it
 //   (so no byte is lost), and QEMU is stopped by its PID. Under -icount shift=0 one
 //   instruction is 1 ns of virtual time: ticks are instruction counts, stamped `emulated`.
-//   sleep=off makes idle time jump to the next timer deadline instead of following the host's
-//   clock, so the firmware's tick-aligned timed runs (agent/mcu/firmware_backend.cc) repeat
-//   bit for bit across boots.
+//   The firmware starts each timed run right after its tick interrupt, but the interrupt's wake-up
+//   from WFI lands a few instructions apart depending on the host's clock, so figures repeat
+//   across boots within one tick (40 instructions), not bit for bit. (`sleep=off` would pin the
+//   wake-up but breaks QEMU 7.2's SysTick reads: end ticks before start ticks.)
 // serial: `port` opened exclusively (TIOCEXCL + flock), raw 8N1 at `baud`.
 #pragma once
 

@@ -44,11 +44,11 @@ uint16_t FirmwareBackend::Prepare(const uint8_t* model, size_t model_bytes,
 
 namespace {
 
-// Starts a timed run right after the periodic tick interrupt, so every run begins at the same
-// phase of the tick counter and of the interrupts that land inside it. Under QEMU's -icount the
-// whole timed region is then the same instruction sequence on every boot and the tick counts
-// repeat exactly (without it they drift by a tick or two with whatever ran before). Costs at
-// most one tick-interrupt period (1 ms on mps2-an386) per run, outside the timed region.
+// Starts a timed run right after the periodic tick interrupt, so every run begins at (nearly)
+// the same phase of the tick counter and of the interrupts that land inside it. Under QEMU's
+// -icount the tick counts then repeat across boots within one tick (without it they drift by a
+// few ticks with whatever ran before). Costs at most one tick-interrupt period (1 ms on
+// mps2-an386) per run, outside the timed region.
 void AlignToTickInterrupt() {
   const uint32_t now = board::Millis();
   while (board::Millis() == now) board::SleepUntilInterrupt();

