@@ -5,6 +5,7 @@
 
 #include <cstring>
 #include <new>
+#include <type_traits>
 
 #include "agent/runtime/kernels/conv_params.h"
 #include "agent/runtime/ops/op_util.h"
@@ -21,6 +22,20 @@ struct ConvData {
 
 // Which path a registration prepares.
 enum class ConvPath { kFloat, kInt8, kInt16, kHybrid };
+
+// The geometry of Conv2DOptions or DepthwiseConv2DOptions (the schema names the fields alike).
+template <typename SchemaOptions>
+kernels::ConvOptions ConvOptionsFrom(const SchemaOptions& o, bool depthwise) {
+  kernels::ConvOptions options;
+  options.padding = KernelPadding(o.padding());
+  options.stride_h = o.stride_h();
+  options.stride_w = o.stride_w();
+  options.dilation_h = o.dilation_h_factor();
+  options.dilation_w = o.dilation_w_factor();
+  options.activation = KernelActivation(o.fused_activation_function());
+  options.depthwise = depthwise;
+  return options;
+}
 
 // Checks arity, types, quantization and the output shape; computes the kernel parameters into
 // persistent memory. `options` carries the node's geometry; `quantized_dimension` is the filter
@@ -138,6 +153,59 @@ inline Status PrepareConvLike(Context& ctx, Node& node, ConvPath path, const ker
   }
   if (path == ConvPath::kHybrid) return ctx.RequestScratch(node, kernels::ConvHybridScratchBytes(in_shape));
   return Status::kOk;
+}
+
+// The kernels a conv-like Invoke calls (kernels/conv.h, kernels/depthwise_conv.h): activations
+// Act, weights Weight, bias Bias (may be null); the hybrid kernels also take scratch.
+template <typename Act, typename Weight, typename Bias>
+using ConvKernel = void (*)(const kernels::ConvParams&, const kernels::Shape&, const Act*, const kernels::Shape&, const Weight*,
+                            const Bias*, const kernels::Shape&, Act*);
+using HybridConvKernel = void (*)(const kernels::ConvParams&, const kernels::Shape&, const float*, const kernels::Shape&,
+                                  const int8_t*, const float*, const kernels::Shape&, void*, float*);
+
+// Calls `kernel` on the node's input, filter, optional bias and output, with the parameters
+// PrepareConvLike stored.
+template <typename Act, typename Weight, typename Bias, typename Kernel>
+Status CallConvKernel(Context& ctx, const Node& node, Kernel kernel) {
+  const auto* data = static_cast<const ConvData*>(node.user_data);
+  const Tensor* input = ctx.Input(node, 0);
+  const Tensor* filter = ctx.Input(node, 1);
+  const Tensor* bias = ctx.Input(node, 2);
+  const Tensor* output = ctx.Output(node, 0);
+  const Bias* bias_data = bias ? bias->As<Bias>() : nullptr;
+  if constexpr (std::is_same_v<Kernel, HybridConvKernel>) {
+    kernel(data->params, KernelShape(input->shape), input->As<Act>(), KernelShape(filter->shape), filter->As<Weight>(), bias_data,
+           KernelShape(output->shape), ctx.Scratch(node), output->As<Act>());
+  } else {
+    kernel(data->params, KernelShape(input->shape), input->As<Act>(), KernelShape(filter->shape), filter->As<Weight>(), bias_data,
+           KernelShape(output->shape), output->As<Act>());
+  }
+  return Status::kOk;
+}
+
+// Invoke functions for registration, one per path, instantiated with the op's kernels.
+template <ConvKernel<float, float, float> kKernel>
+Status InvokeConvFloat(Context& ctx, const Node& node) {
+  return CallConvKernel<float, float, float>(ctx, node, kKernel);
+}
+
+template <ConvKernel<int8_t, int8_t, int32_t> kKernel>
+Status InvokeConvInt8(Context& ctx, const Node& node) {
+  return CallConvKernel<int8_t, int8_t, int32_t>(ctx, node, kKernel);
+}
+
+// int16x8: the int32-bias kernel when Prepare saw an INT32 bias, else the int64 one.
+template <ConvKernel<int16_t, int8_t, int32_t> kInt32BiasKernel, ConvKernel<int16_t, int8_t, int64_t> kInt64BiasKernel>
+Status InvokeConvInt16(Context& ctx, const Node& node) {
+  if (static_cast<const ConvData*>(node.user_data)->bias_is_int32) {
+    return CallConvKernel<int16_t, int8_t, int32_t>(ctx, node, kInt32BiasKernel);
+  }
+  return CallConvKernel<int16_t, int8_t, int64_t>(ctx, node, kInt64BiasKernel);
+}
+
+template <HybridConvKernel kKernel>
+Status InvokeConvHybrid(Context& ctx, const Node& node) {
+  return CallConvKernel<float, int8_t, float>(ctx, node, kKernel);
 }
 
 }  // namespace bsb::rt::ops

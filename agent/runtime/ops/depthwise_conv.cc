@@ -13,18 +13,11 @@ namespace {
 using ops::ConvData;
 using ops::ConvPath;
 
-Status Prepare(Context& ctx, Node& node, ConvPath path) {
+template <ConvPath kPath>
+Status Prepare(Context& ctx, Node& node) {
   const auto* o = node.options->builtin_options_as_DepthwiseConv2DOptions();
   if (o == nullptr) return ctx.Fail(node, Status::kMalformedModel, "has no DepthwiseConv2DOptions");
-  kernels::ConvOptions options;
-  options.padding = ops::KernelPadding(o->padding());
-  options.stride_h = o->stride_h();
-  options.stride_w = o->stride_w();
-  options.dilation_h = o->dilation_h_factor();
-  options.dilation_w = o->dilation_w_factor();
-  options.activation = ops::KernelActivation(o->fused_activation_function());
-  options.depthwise = true;
-  if (Status s = ops::PrepareConvLike(ctx, node, path, options, 3); s != Status::kOk) return s;
+  if (Status s = ops::PrepareConvLike(ctx, node, kPath, ops::ConvOptionsFrom(*o, true), 3); s != Status::kOk) return s;
   // The option is informative (the filter shape decides); a contradicting value is a broken model.
   const auto* data = static_cast<const ConvData*>(node.user_data);
   if (o->depth_multiplier() > 0 && o->depth_multiplier() != data->params.depth_multiplier) {
@@ -35,72 +28,18 @@ Status Prepare(Context& ctx, Node& node, ConvPath path) {
   return Status::kOk;
 }
 
-Status PrepareFloat(Context& ctx, Node& node) { return Prepare(ctx, node, ConvPath::kFloat); }
-Status PrepareInt8(Context& ctx, Node& node) { return Prepare(ctx, node, ConvPath::kInt8); }
-Status PrepareInt16(Context& ctx, Node& node) { return Prepare(ctx, node, ConvPath::kInt16); }
-Status PrepareHybrid(Context& ctx, Node& node) { return Prepare(ctx, node, ConvPath::kHybrid); }
-
-Status InvokeFloat(Context& ctx, const Node& node) {
-  const auto* data = static_cast<const ConvData*>(node.user_data);
-  const Tensor* input = ctx.Input(node, 0);
-  const Tensor* filter = ctx.Input(node, 1);
-  const Tensor* bias = ctx.Input(node, 2);
-  const Tensor* output = ctx.Output(node, 0);
-  kernels::DepthwiseConvFloat(data->params, ops::KernelShape(input->shape), input->As<float>(), ops::KernelShape(filter->shape),
-                              filter->As<float>(), bias ? bias->As<float>() : nullptr, ops::KernelShape(output->shape),
-                              output->As<float>());
-  return Status::kOk;
-}
-
-Status InvokeInt8(Context& ctx, const Node& node) {
-  const auto* data = static_cast<const ConvData*>(node.user_data);
-  const Tensor* input = ctx.Input(node, 0);
-  const Tensor* filter = ctx.Input(node, 1);
-  const Tensor* bias = ctx.Input(node, 2);
-  const Tensor* output = ctx.Output(node, 0);
-  kernels::DepthwiseConvInt8(data->params, ops::KernelShape(input->shape), input->As<int8_t>(), ops::KernelShape(filter->shape),
-                             filter->As<int8_t>(), bias ? bias->As<int32_t>() : nullptr, ops::KernelShape(output->shape),
-                             output->As<int8_t>());
-  return Status::kOk;
-}
-
-Status InvokeInt16(Context& ctx, const Node& node) {
-  const auto* data = static_cast<const ConvData*>(node.user_data);
-  const Tensor* input = ctx.Input(node, 0);
-  const Tensor* filter = ctx.Input(node, 1);
-  const Tensor* bias = ctx.Input(node, 2);
-  const Tensor* output = ctx.Output(node, 0);
-  if (data->bias_is_int32) {
-    kernels::DepthwiseConvInt16(data->params, ops::KernelShape(input->shape), input->As<int16_t>(), ops::KernelShape(filter->shape),
-                                filter->As<int8_t>(), bias->As<int32_t>(), ops::KernelShape(output->shape), output->As<int16_t>());
-  } else {
-    kernels::DepthwiseConvInt16(data->params, ops::KernelShape(input->shape), input->As<int16_t>(), ops::KernelShape(filter->shape),
-                                filter->As<int8_t>(), bias ? bias->As<int64_t>() : nullptr, ops::KernelShape(output->shape),
-                                output->As<int16_t>());
-  }
-  return Status::kOk;
-}
-
-Status InvokeHybrid(Context& ctx, const Node& node) {
-  const auto* data = static_cast<const ConvData*>(node.user_data);
-  const Tensor* input = ctx.Input(node, 0);
-  const Tensor* filter = ctx.Input(node, 1);
-  const Tensor* bias = ctx.Input(node, 2);
-  const Tensor* output = ctx.Output(node, 0);
-  kernels::DepthwiseConvHybrid(data->params, ops::KernelShape(input->shape), input->As<float>(), ops::KernelShape(filter->shape),
-                               filter->As<int8_t>(), bias ? bias->As<float>() : nullptr, ops::KernelShape(output->shape),
-                               ctx.Scratch(node), output->As<float>());
-  return Status::kOk;
-}
-
 }  // namespace
 
 void RegisterDepthwiseConv(KernelRegistry& r) {
   constexpr int32_t op = tflite::BuiltinOperator_DEPTHWISE_CONV_2D;
-  r.Register({op, tflite::TensorType_FLOAT32, tflite::TensorType_FLOAT32, "reference", PrepareFloat, InvokeFloat});
-  r.Register({op, tflite::TensorType_FLOAT32, tflite::TensorType_INT8, "reference-hybrid", PrepareHybrid, InvokeHybrid});
-  r.Register({op, tflite::TensorType_INT8, tflite::TensorType_INT8, "reference", PrepareInt8, InvokeInt8});
-  r.Register({op, tflite::TensorType_INT16, tflite::TensorType_INT8, "reference", PrepareInt16, InvokeInt16});
+  r.Register({op, tflite::TensorType_FLOAT32, tflite::TensorType_FLOAT32, "reference", Prepare<ConvPath::kFloat>,
+              ops::InvokeConvFloat<kernels::DepthwiseConvFloat>});
+  r.Register({op, tflite::TensorType_FLOAT32, tflite::TensorType_INT8, "reference-hybrid", Prepare<ConvPath::kHybrid>,
+              ops::InvokeConvHybrid<kernels::DepthwiseConvHybrid>});
+  r.Register({op, tflite::TensorType_INT8, tflite::TensorType_INT8, "reference", Prepare<ConvPath::kInt8>,
+              ops::InvokeConvInt8<kernels::DepthwiseConvInt8>});
+  r.Register({op, tflite::TensorType_INT16, tflite::TensorType_INT8, "reference", Prepare<ConvPath::kInt16>,
+              ops::InvokeConvInt16<kernels::DepthwiseConvInt16, kernels::DepthwiseConvInt16>});
 }
 
 }  // namespace bsb::rt
