@@ -42,20 +42,6 @@ uint16_t FirmwareBackend::Prepare(const uint8_t* model, size_t model_bytes,
   return Runner::Prepare(model, model_bytes, arena_, arena_bytes_, error_text);
 }
 
-namespace {
-
-// Starts a timed run right after the periodic tick interrupt, so every run begins at (nearly)
-// the same phase of the tick counter and of the interrupts that land inside it. Under QEMU's
-// -icount the tick counts then repeat across boots within one tick (without it they drift by a
-// few ticks with whatever ran before). Costs at most one tick-interrupt period (1 ms on
-// mps2-an386) per run, outside the timed region.
-void AlignToTickInterrupt() {
-  const uint32_t now = board::Millis();
-  while (board::Millis() == now) board::SleepUntilInterrupt();
-}
-
-}  // namespace
-
 uint16_t FirmwareBackend::Run(const serial::RunRequest& request, const uint8_t* input,
                               size_t input_bytes, serial::RunResult* result,
                               std::string_view* error_text) {
@@ -71,7 +57,7 @@ uint16_t FirmwareBackend::Run(const serial::RunRequest& request, const uint8_t* 
   result->timed_runs = request.timed_runs;
   for (uint16_t i = 0; i < request.timed_runs; ++i) {
     Runner::RestoreInput();
-    AlignToTickInterrupt();
+    board::AlignToTick();  // every run starts at the same phase of the tick counter
     const uint64_t start = board::Ticks();
     const uint16_t error = Runner::Invoke(error_text);
     result->ticks[i] = board::Ticks() - start;

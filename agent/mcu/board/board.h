@@ -36,6 +36,10 @@ void SleepUntilInterrupt();
 uint64_t Ticks();
 // Milliseconds since Init, wrapping at 2^32.
 uint32_t Millis();
+// Returns right after the next periodic tick interrupt, at a fixed instruction distance from
+// it, so a timed region that starts here starts at the same phase of the tick counter every
+// time (under QEMU's -icount: the same instruction count, bit for bit, across boots).
+void AlignToTick();
 
 [[noreturn]] void Reset();
 

@@ -440,7 +440,7 @@ CNN_SMALL = """  - name: cnn-small
 def mcu(env):
     """The emulated Cortex-M4 (qemu-mcu, mps2-an386) beside x86 on the zoo's int8 models: the
     same predictions and accuracy as the x86 int8 cells, flash/RAM/arena reported, dynamic and
-    float16 unsupported with the reason, instruction counts repeating across two runs."""
+    float16 unsupported with the reason, instruction counts identical across two runs."""
     firmware = os.path.join(env.agents, "mcu", "bsb-firmware-mps2-an386.elf")
     if not os.path.exists(firmware):
         skip("no firmware at " + firmware)
@@ -486,10 +486,10 @@ exclude: [{target: x86, scheme: [dynamic, float16]}]
             check(met["instructions"] < 10**9, f"M4 {mo}/{sc}: plausible instruction count {met['instructions']}")
             counts[(mo, sc)] = met["instructions"]
         instructions.append(counts)
-    # The same firmware on the same inputs: instruction counts repeat within one 40-instruction tick.
+    # The same firmware on the same inputs under -icount: the same instruction counts, bit for bit.
     for key, first in instructions[0].items():
         second = instructions[1][key]
-        check(abs(first - second) <= 40, f"{key}: instructions {first} then {second}")
+        check(first == second, f"{key}: instructions {first} then {second}")
     for (mo, sc), n in sorted(instructions[0].items()):
         print(f"[mcu] {mo}/{sc}: {n} instructions per inference on the emulated M4")
 

@@ -48,7 +48,42 @@ const Facts kFacts = {"mps2-an386", "cortex-m4", kSysClockHz, 4u << 20, 4u << 20
 
 }  // namespace bsb::board
 
-extern "C" void SysTickHandler() { bsb::board::millis = bsb::board::millis + 1; }
+// AlignToTick's spin: one 2-byte branch to itself, then a return. Because the loop is a single
+// instruction, the tick interrupt always lands on it at the same instruction distance from the
+// tick, whatever the phase the spin started at; the handler then steps the stacked PC past it.
+extern "C" void bsb_tick_spin();
+__asm__(R"(
+  .syntax unified
+  .thumb
+  .section .text.bsb_tick_spin,"ax",%progbits
+  .global bsb_tick_spin
+  .type bsb_tick_spin, %function
+  .thumb_func
+bsb_tick_spin:
+  b.n bsb_tick_spin
+  bx lr
+  .size bsb_tick_spin, . - bsb_tick_spin
+  .text
+)");
+
+// `frame` is the exception frame the core stacked: r0-r3, r12, lr, pc, xpsr (an FPU extension,
+// when stacked, follows xpsr).
+extern "C" void SysTickService(uint32_t* frame) {
+  bsb::board::millis = bsb::board::millis + 1;
+  constexpr int kStackedPc = 6;
+  const uint32_t spin = reinterpret_cast<uint32_t>(&bsb_tick_spin) & ~1u;
+  if (frame[kStackedPc] == spin) frame[kStackedPc] = spin + 2;  // return to the `bx lr`
+}
+
+// Hands SysTickService the active stack pointer (MSP or PSP, per EXC_RETURN bit 2).
+extern "C" __attribute__((naked)) void SysTickHandler() {
+  __asm__ volatile(
+      "tst lr, #4\n"
+      "ite eq\n"
+      "mrseq r0, msp\n"
+      "mrsne r0, psp\n"
+      "b SysTickService\n");
+}
 
 extern "C" void Uart0RxHandler() {
   using namespace bsb::board;
@@ -122,6 +157,8 @@ uint64_t Ticks() {
 }
 
 uint32_t Millis() { return millis; }
+
+void AlignToTick() { bsb_tick_spin(); }
 
 void Reset() {
   Reg(kAircr) = (0x5FAu << 16) | (1u << 2);  // VECTKEY | SYSRESETREQ
