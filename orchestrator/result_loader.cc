@@ -31,8 +31,12 @@ std::vector<std::pair<std::string, std::string>> AxesPairs(const std::string& ax
 reports::Gates GatesFrom(const std::string& gates_json) {
   reports::Gates gates;
   const auto j = nlohmann::json::parse(gates_json, nullptr, false);
-  if (j.is_object() && j.contains("accuracy_drop") && j["accuracy_drop"].is_number()) {
+  if (!j.is_object()) return gates;
+  if (j.contains("accuracy_drop") && j["accuracy_drop"].is_number()) {
     gates.accuracy_drop = j["accuracy_drop"].get<double>();
+  }
+  if (j.contains("latency_regression") && j["latency_regression"].is_number()) {
+    gates.latency_regression = j["latency_regression"].get<double>();
   }
   return gates;
 }

@@ -6,6 +6,8 @@
 #include <numeric>
 #include <tuple>
 
+#include "reports/format.h"
+
 namespace bsb::reports {
 
 namespace {
@@ -75,20 +77,44 @@ std::string CellTitle(const Cell& cell) {
 std::vector<GateFinding> EvaluateGates(const ResultSet& set,
                                        const std::vector<Comparison>& comparisons) {
   std::vector<GateFinding> findings;
-  if (!set.gates.accuracy_drop) return findings;
-  const double threshold = *set.gates.accuracy_drop;
+  const auto& accuracy_drop = set.gates.accuracy_drop;
+  const auto& latency_regression = set.gates.latency_regression;
   for (size_t i : ReportOrder(set)) {
     const Comparison& c = comparisons[i];
-    if (set.cells[i].scheme == "fp32" || !c.accuracy_delta) continue;
-    const double drop = -*c.accuracy_delta;
-    if (drop <= threshold) continue;
-    char numbers[96];
-    std::snprintf(numbers, sizeof numbers, "accuracy drop %.4f > %.4f against fp32", drop,
-                  threshold);
-    findings.push_back({i, "accuracy_drop", drop, threshold,
-                        CellTitle(set.cells[i]) + ": " + numbers});
+    if (set.cells[i].scheme == "fp32") continue;
+    char numbers[128];
+    if (accuracy_drop && c.accuracy_delta && -*c.accuracy_delta > *accuracy_drop) {
+      const double drop = -*c.accuracy_delta;
+      std::snprintf(numbers, sizeof numbers, "accuracy drop %.4f > %.4f against fp32", drop,
+                    *accuracy_drop);
+      findings.push_back({i, "accuracy_drop", drop, *accuracy_drop,
+                          CellTitle(set.cells[i]) + ": " + numbers});
+    }
+    // speedup = fp32 p50 / this p50, so this cell is (1 / speedup − 1) slower.
+    if (latency_regression && c.speedup && *c.speedup > 0) {
+      const double slower = 1.0 / *c.speedup - 1.0;
+      if (slower > *latency_regression) {
+        std::snprintf(numbers, sizeof numbers,
+                      "p50 latency %.1f%% above fp32's > %.1f%% allowed (latency_regression %.4f)",
+                      slower * 100, *latency_regression * 100, *latency_regression);
+        findings.push_back({i, "latency_regression", slower, *latency_regression,
+                            CellTitle(set.cells[i]) + ": " + numbers});
+      }
+    }
   }
   return findings;
+}
+
+std::string GateSummary(const Gates& gates) {
+  std::string summary;
+  auto add = [&summary](const char* name, const std::optional<double>& limit) {
+    if (!limit) return;
+    if (!summary.empty()) summary += ", ";
+    summary += std::string(name) + " \u2264 " + Fixed(*limit, 4);
+  };
+  add("accuracy_drop", gates.accuracy_drop);
+  add("latency_regression", gates.latency_regression);
+  return summary;
 }
 
 std::vector<size_t> ReportOrder(const ResultSet& set) {

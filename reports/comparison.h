@@ -35,16 +35,22 @@ std::optional<double> Agreement(const std::vector<uint32_t>& a, const std::vecto
 
 struct GateFinding {
   size_t cell;           // index into ResultSet::cells
-  std::string gate;      // "accuracy_drop"
-  double value = 0;      // the measured drop (baseline accuracy − cell accuracy)
+  std::string gate;      // "accuracy_drop" or "latency_regression"
+  double value = 0;      // the measured drop (baseline accuracy − cell accuracy) or slowdown
+                         // (cell p50 / baseline p50 − 1)
   double threshold = 0;  // the configured limit
   std::string message;   // "fc-small int8 on x86 (cell 3fa2c1): accuracy drop 0.0310 > 0.0200"
 };
 
-// Quantized cells whose accuracy fell by more than the gate against their fp32 baseline.
-// Cells without a baseline are not judged by the gate (their status already says why).
+// Quantized cells whose accuracy fell (accuracy_drop) or whose p50 latency rose
+// (latency_regression) by more than the gate against their fp32 baseline, in report order.
+// Cells without a baseline are not judged by the gates (their status already says why).
 std::vector<GateFinding> EvaluateGates(const ResultSet& set,
                                        const std::vector<Comparison>& comparisons);
+
+// The configured gates as "accuracy_drop ≤ 0.0200, latency_regression ≤ 0.1000"; empty when
+// the matrix set none.
+std::string GateSummary(const Gates& gates);
 
 // Cells in report order: by model, target, axes, then scheme in DESIGN §2 order (fp32
 // first), then id — deterministic, so reports diff cleanly between runs.

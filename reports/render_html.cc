@@ -200,9 +200,9 @@ void Header(const Analysis& a, std::ostream& out) {
     out << "<span class=\"st-" << status << "\">" << count << " " << status << "</span>";
   }
   out << "</div>\n";
-  if (a.set.gates.accuracy_drop) {
+  if (!GateSummary(a.set.gates).empty()) {
     if (a.findings.empty()) {
-      out << "<p class=\"passed\">Gate accuracy_drop \u2264 " << Fixed(*a.set.gates.accuracy_drop, 4)
+      out << "<p class=\"passed\">Gates " << HtmlEscape(GateSummary(a.set.gates))
           << ": passed.</p>\n";
     } else {
       out << "<div class=\"findings\" id=\"gate-findings\"><strong>Gates failed</strong><ul>\n";

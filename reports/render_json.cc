@@ -68,7 +68,8 @@ json CellJson(const Analysis& a, size_t index) {
 
 void RenderJson(const Analysis& a, std::ostream& out) {
   json report = {{"report_schema", 1}, {"run", RunJson(a.set.run)}};
-  report["gates"] = {{"accuracy_drop", Optional(a.set.gates.accuracy_drop)}};
+  report["gates"] = {{"accuracy_drop", Optional(a.set.gates.accuracy_drop)},
+                     {"latency_regression", Optional(a.set.gates.latency_regression)}};
   json cells = json::array();
   for (size_t i : a.order) cells.push_back(CellJson(a, i));
   report["cells"] = std::move(cells);

@@ -99,11 +99,9 @@ void RenderMarkdown(const Analysis& a, std::ostream& out) {
   }
   out << ".\n";
 
-  if (a.set.gates.accuracy_drop) {
+  if (!GateSummary(a.set.gates).empty()) {
     out << "\n### Gates\n\n";
-    if (a.findings.empty()) {
-      out << "accuracy_drop ≤ " << Fixed(*a.set.gates.accuracy_drop, 4) << ": passed.\n";
-    }
+    if (a.findings.empty()) out << GateSummary(a.set.gates) << ": passed.\n";
     for (const GateFinding& f : a.findings) out << "- ❌ " << MarkdownEscape(f.message) << "\n";
   }
   Section(a, /*emulated=*/false, out);

@@ -57,6 +57,10 @@ struct Gates {
   // Largest allowed fall in top-1 accuracy (a share: 0.02 = two points) of a quantized cell
   // against its fp32 baseline.
   std::optional<double> accuracy_drop;
+  // Largest allowed rise in p50 latency (a share: 0.10 = ten percent slower) of a quantized
+  // cell against its fp32 baseline on the same target. A ratio within one target, so it holds
+  // for emulated cells too (their absolute latency is never a result; their ratios are).
+  std::optional<double> latency_regression;
 };
 
 struct ResultSet {

@@ -70,7 +70,7 @@ TEST_F(ResultLoaderTest, CellsResultsStoredPredictionsAndGates) {
   run.started_at = "2026-11-23T10:00:00.000Z";
   run.orchestrator_version = "0.1.0";
   run.status = "running";
-  run.gates_json = R"({"accuracy_drop":0.1})";
+  run.gates_json = R"({"accuracy_drop":0.1,"latency_regression":0.25})";
   const int64_t id = *store_->CreateRun(run);
   ASSERT_TRUE(store_->AddPlannedCells(id, {Cell("aaaaaaaaaaaa", "fp32", "pending"),
                                           Cell("bbbbbbbbbbbb", "int8", "pending"),
@@ -93,6 +93,8 @@ TEST_F(ResultLoaderTest, CellsResultsStoredPredictionsAndGates) {
   EXPECT_EQ(set->run.matrix_name, "nightly");
   ASSERT_TRUE(set->gates.accuracy_drop.has_value());
   EXPECT_DOUBLE_EQ(*set->gates.accuracy_drop, 0.1);
+  ASSERT_TRUE(set->gates.latency_regression.has_value());
+  EXPECT_DOUBLE_EQ(*set->gates.latency_regression, 0.25);
   ASSERT_EQ(set->cells.size(), 3u);
   EXPECT_EQ(set->cells[0].status, reports::CellStatus::kOk);
   ASSERT_TRUE(set->cells[0].duration_s.has_value());

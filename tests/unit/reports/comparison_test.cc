@@ -95,6 +95,42 @@ TEST(GateTest, NoGateNoFindingsAndLooserGatePasses) {
   EXPECT_THAT(findings[0].message, HasSubstr("fc-small int8 on arm64-emu"));
 }
 
+TEST(GateTest, LatencyRegressionJudgesQuantizedCellsAgainstFp32OnTheirTarget) {
+  ResultSet set = testing::FixtureResultSet();
+  set.gates.accuracy_drop.reset();
+  set.gates.latency_regression = 0.10;
+  EXPECT_TRUE(EvaluateGates(set, CompareToBaselines(set)).empty()) << "every int8 cell is faster";
+  EXPECT_EQ(GateSummary(set.gates), "latency_regression \u2264 0.1000");
+
+  // int8 on x86 now 25 % slower than its fp32 (0.120 ms): a finding naming it with the numbers.
+  set.cells[IndexOf(set, "a1b2c4")].result->metrics->latency_ms.p50 = 0.150;
+  std::vector<GateFinding> findings = EvaluateGates(set, CompareToBaselines(set));
+  ASSERT_EQ(findings.size(), 1u);
+  EXPECT_EQ(set.cells[findings[0].cell].id, "a1b2c4");
+  EXPECT_EQ(findings[0].gate, "latency_regression");
+  EXPECT_NEAR(findings[0].value, 0.25, 1e-12);
+  EXPECT_EQ(findings[0].threshold, 0.10);
+  EXPECT_EQ(findings[0].message,
+            "fc-small int8 on x86 (cell a1b2c4): p50 latency 25.0% above fp32's > 10.0% allowed "
+            "(latency_regression 0.1000)");
+
+  // 9 % slower is within a 0.10 gate; the fp32 baseline itself is never judged.
+  set.cells[IndexOf(set, "a1b2c4")].result->metrics->latency_ms.p50 = 0.131;
+  EXPECT_TRUE(EvaluateGates(set, CompareToBaselines(set)).empty());
+  set.cells[IndexOf(set, "a1b2c3")].result->metrics->latency_ms.p50 = 0.001;
+  findings = EvaluateGates(set, CompareToBaselines(set));
+  for (const GateFinding& f : findings) EXPECT_NE(set.cells[f.cell].scheme, "fp32");
+  EXPECT_FALSE(findings.empty()) << "a 1 µs fp32 baseline makes its quantized cells slow";
+
+  // Both gates together: one summary, findings of each kind.
+  set.gates.accuracy_drop = 0.02;
+  EXPECT_EQ(GateSummary(set.gates), "accuracy_drop \u2264 0.0200, latency_regression \u2264 0.1000");
+  findings = EvaluateGates(set, CompareToBaselines(set));
+  bool accuracy = false, latency = false;
+  for (const GateFinding& f : findings) (f.gate == "accuracy_drop" ? accuracy : latency) = true;
+  EXPECT_TRUE(accuracy && latency);
+}
+
 TEST(ReportOrderTest, ModelTargetAxesThenSchemeWithFp32First) {
   ResultSet set = testing::FixtureResultSet();
   std::vector<std::string> ids;
