@@ -13,7 +13,7 @@ packages=(
   g++-aarch64-linux-gnu g++-arm-linux-gnueabihf
   gcc-arm-none-eabi libnewlib-arm-none-eabi libstdc++-arm-none-eabi-newlib
   # emulators and real peers the tests start themselves
-  qemu-user-static qemu-system-arm openssh-server iproute2 nftables procps
+  qemu-user-static qemu-system-arm openssh-server openssh-client iproute2 nftables procps
   # data and test tools
   dataset-fashion-mnist python3 python3-jsonschema chromium
 )

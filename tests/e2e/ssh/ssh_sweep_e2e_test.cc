@@ -1,8 +1,14 @@
 // `bsb-matrix run` over SSH for real: two sshds, each in its own network namespace joined to the
 // host by a veth pair, plus the local target, one matrix, one store. Proves the sweep finishes,
 // every cell is recorded exactly once, the SSH cells agree with the local ones, a second run of
-// the same sweep uploads nothing, and a target whose link is down fails only its own cells.
+// the same sweep uploads nothing, a target whose link is down fails only its own cells, and a
+// ProxyJump alias of ~/.ssh/config reaches a host only its jump host can see.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <pwd.h>
 #include <sqlite3.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
@@ -165,6 +171,69 @@ TEST_F(SshSweepE2E, ATargetWithItsLinkDownFailsOnlyItsOwnCells) {
     }
   }
   EXPECT_EQ(Query(db(), "SELECT COUNT(*) FROM results WHERE run_id = 1")[0][0], "4");
+}
+
+// ProxyJump from ~/.ssh/config, for real: the final host is an sshd listening on 127.0.0.1
+// *inside* namespace A, which only box-a's sshd (the jump host) can reach. libssh 0.10 turns
+// ProxyJump into an `ssh -W` ProxyCommand, so the OpenSSH client makes the hop with the user's
+// own config; bsb-matrix runs in a private mount namespace with a throw-away home bind-mounted
+// over the real one, so nothing outside the test's directory is read or written.
+TEST_F(SshSweepE2E, ProxyJumpFromSshConfigReachesAHostOnlyTheJumpHostCanSee) {
+  Sshd behind(SshdOptions{.netns = ns_a_.name(), .listen_address = "127.0.0.1"});
+  ASSERT_TRUE(behind.error().empty()) << behind.error();
+  // The proof that the jump is used: from here, nothing answers on the final address.
+  {
+    const int fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<uint16_t>(behind.port()));
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    const bool direct = connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+    close(fd);
+    if (direct) GTEST_SKIP() << "something on this host listens on 127.0.0.1:" << behind.port();
+  }
+
+  const passwd* pw = getpwuid(geteuid());
+  ASSERT_NE(pw, nullptr);
+  const fs::path home = dir_ / "home";
+  fs::create_directories(home / ".ssh");
+  const fs::path config = home / ".ssh" / "config";
+  std::ofstream(config) << "Host bsb-jump\n  HostName " << sshd_a_->address() << "\n  Port "
+                        << sshd_a_->port() << "\n  User root\n  IdentityFile " << sshd_a_->client_key()
+                        << "\n  IdentitiesOnly yes\n  UserKnownHostsFile " << sshd_a_->TrustingKnownHosts()
+                        << "\n  StrictHostKeyChecking yes\n  BatchMode yes\n"
+                        << "Host bsb-behind\n  HostName 127.0.0.1\n  Port " << behind.port()
+                        << "\n  User root\n  IdentityFile " << behind.client_key()
+                        << "\n  ProxyJump bsb-jump\n";
+  fs::permissions(config, fs::perms::owner_read | fs::perms::owner_write);
+
+  const fs::path matrix = dir_ / "jump.yaml";
+  std::ofstream(matrix) << "version: 1\nname: ssh-jump\n"
+                        << "defaults: {warmup: 1, runs: 3, samples: 20, threads: 1, timeout: 60s, retries: 0}\n"
+                        << "datasets:\n  fashion:\n    format: idx\n    images: " << kImages
+                        << "\n    labels: " << kLabels << "\n    scale: 0.00392156862745098\n"
+                        << "models:\n  - name: ffn\n    artifacts: {fp32: " << kModel << "}\n    dataset: fashion\n"
+                        << "schemes: [fp32]\n"
+                        << "targets:\n  - name: behind\n    kind: ssh\n    host: bsb-behind\n"
+                        << "    known_hosts: " << behind.TrustingKnownHosts() << "\n    host_key: strict\n"
+                        << "    connect_timeout: 5s\n    workdir: " << (dir_ / "remote-behind").string() << "\n";
+
+  // unshare(1): a private mount namespace; the test home over the real one, then bsb-matrix.
+  auto run = RunSubprocess(
+      {.argv = {"unshare", "--mount", "--propagation", "private", "sh", "-c",
+                "mount --bind \"$0\" \"$1\" && shift && exec \"$@\"", home.string(), pw->pw_dir,
+                kBinary, "run", matrix.string(), "--db", db().string(), "--cache-dir",
+                (dir_ / "cache").string(), "--verbose"},
+       .timeout = std::chrono::minutes(3)});
+  ASSERT_TRUE(run.ok()) << run.error().message;
+  ASSERT_EQ(run->exit_code, 0) << run->stdout_text << run->stderr_text;
+  auto cells = Query(db(), "SELECT status, reason FROM cells WHERE run_id = 1");
+  ASSERT_EQ(cells.size(), 1u);
+  EXPECT_EQ(cells[0][0], "ok") << cells[0][1];
+  const std::string log = run->stdout_text + run->stderr_text;
+  EXPECT_NE(log.find("127.0.0.1:" + std::to_string(behind.port())), std::string::npos)
+      << "the log names the final destination: " << log;
+  EXPECT_TRUE(fs::exists(dir_ / "remote-behind" / "objects"));
 }
 
 }  // namespace
