@@ -8,10 +8,10 @@
 //   -kernel <firmware> -chardev socket,path=<socket> -serial chardev:…` connects UART0 to it
 //   (so no byte is lost), and QEMU is stopped by its PID. Under -icount shift=0 one
 //   instruction is 1 ns of virtual time: ticks are instruction counts, stamped `emulated`.
-//   The firmware starts each timed run from a one-instruction spin the tick interrupt lands on
-//   (board::AlignToTick), so every run starts at the same phase of the tick counter and the
-//   figures repeat bit for bit across runs and boots. (`sleep=off` is not used: QEMU 7.2's
-//   SysTick reads went backwards with it.)
+//   The firmware restarts its tick counter from zero for each timed run
+//   (board::StartTimer), so every run starts at the same phase of the counter and the figures
+//   repeat bit for bit across runs and boots, whatever the host's load. (`sleep=off` is not
+//   used: QEMU 7.2's SysTick reads went backwards with it.)
 // serial: `port` opened exclusively (TIOCEXCL + flock), raw 8N1 at `baud`.
 #pragma once
 

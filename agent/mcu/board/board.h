@@ -32,14 +32,16 @@ uint32_t UartOverruns();
 // interrupts masked, so a byte arriving in between still wakes the core).
 void SleepUntilInterrupt();
 
-// Monotonic tick counter at Facts::tick_hz, 64 bits so it never wraps in practice.
+// Timed regions. StartTimer() restarts the tick counter from zero, so the counter's phase is
+// the same relative to the instructions that follow every time (under QEMU's -icount the
+// counts then repeat bit for bit); Ticks() is the ticks at Facts::tick_hz since StartTimer,
+// 64 bits so it never wraps in practice; StopTimer() ends the region. Millis() does not count
+// the time spent inside timed regions.
+void StartTimer();
 uint64_t Ticks();
-// Milliseconds since Init, wrapping at 2^32.
+void StopTimer();
+// Milliseconds since Init outside timed regions, wrapping at 2^32 (the link's ACK timeouts).
 uint32_t Millis();
-// Returns right after the next periodic tick interrupt, at a fixed instruction distance from
-// it, so a timed region that starts here starts at the same phase of the tick counter every
-// time (under QEMU's -icount: the same instruction count, bit for bit, across boots).
-void AlignToTick();
 
 [[noreturn]] void Reset();
 

@@ -245,9 +245,9 @@ TEST_F(McuCell, Int8CellMatchesX86AndRepeatsItsTiming) {
   EXPECT_GT(*m.instructions, 0u);
 
   // -icount shift=0: the same cell executes the same instructions on every run and every boot.
-  // The firmware starts each timed run from a one-instruction spin the tick interrupt lands on
-  // (board::AlignToTick), so the tick counter's phase at the start is the same every time and
-  // the figures repeat bit for bit: within one boot (min = max) and across boots.
+  // The firmware restarts its tick counter from zero for each timed run (board::StartTimer), so
+  // the counter's phase at the start is the same every time and the figures repeat bit for
+  // bit: within one boot (min = max) and across boots.
   ASSERT_EQ(second.status, protocol::ResultStatus::kOk) << second.error;
   EXPECT_EQ(second.predictions, first.predictions);
   EXPECT_EQ(m.latency_ms.min, m.latency_ms.max) << "every timed run of one boot alike";

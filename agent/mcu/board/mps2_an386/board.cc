@@ -28,6 +28,8 @@ constexpr uint32_t kNvicIser0 = 0xE000E100;
 constexpr uint32_t kAircr = 0xE000ED0C;
 constexpr uint32_t kIcsr = 0xE000ED04;
 constexpr uint32_t kIcsrSysTickPending = 1u << 26;
+constexpr uint32_t kIcsrSysTickClear = 1u << 25;
+constexpr uint32_t kSysTickMaxReload = 0xFFFFFF;  // the counter is 24 bits wide
 constexpr uint32_t kUart0RxIrq = 0;
 
 // One SysTick period is one millisecond: 25 000 ticks.
@@ -40,7 +42,13 @@ uint8_t ring[kRingBytes];
 volatile uint32_t ring_head = 0;
 volatile uint32_t ring_tail = 0;
 volatile uint32_t overruns = 0;
-volatile uint32_t millis = 0;
+// SysTick wraps since it was last started, counted by its interrupt. Outside a timed region the
+// counter wraps every millisecond and Millis() = millis_base + periods; inside one (StartTimer
+// .. StopTimer) it runs with the full 24-bit reload and `periods` counts those wraps.
+volatile uint32_t periods = 0;
+uint32_t millis_base = 0;
+uint32_t reload = kTicksPerMs - 1;
+bool timing = false;
 
 const Facts kFacts = {"mps2-an386", "cortex-m4", kSysClockHz, 4u << 20, 4u << 20};
 
@@ -48,42 +56,7 @@ const Facts kFacts = {"mps2-an386", "cortex-m4", kSysClockHz, 4u << 20, 4u << 20
 
 }  // namespace bsb::board
 
-// AlignToTick's spin: one 2-byte branch to itself, then a return. Because the loop is a single
-// instruction, the tick interrupt always lands on it at the same instruction distance from the
-// tick, whatever the phase the spin started at; the handler then steps the stacked PC past it.
-extern "C" void bsb_tick_spin();
-__asm__(R"(
-  .syntax unified
-  .thumb
-  .section .text.bsb_tick_spin,"ax",%progbits
-  .global bsb_tick_spin
-  .type bsb_tick_spin, %function
-  .thumb_func
-bsb_tick_spin:
-  b.n bsb_tick_spin
-  bx lr
-  .size bsb_tick_spin, . - bsb_tick_spin
-  .text
-)");
-
-// `frame` is the exception frame the core stacked: r0-r3, r12, lr, pc, xpsr (an FPU extension,
-// when stacked, follows xpsr).
-extern "C" void SysTickService(uint32_t* frame) {
-  bsb::board::millis = bsb::board::millis + 1;
-  constexpr int kStackedPc = 6;
-  const uint32_t spin = reinterpret_cast<uint32_t>(&bsb_tick_spin) & ~1u;
-  if (frame[kStackedPc] == spin) frame[kStackedPc] = spin + 2;  // return to the `bx lr`
-}
-
-// Hands SysTickService the active stack pointer (MSP or PSP, per EXC_RETURN bit 2).
-extern "C" __attribute__((naked)) void SysTickHandler() {
-  __asm__ volatile(
-      "tst lr, #4\n"
-      "ite eq\n"
-      "mrseq r0, msp\n"
-      "mrsne r0, psp\n"
-      "b SysTickService\n");
-}
+extern "C" void SysTickHandler() { bsb::board::periods = bsb::board::periods + 1; }
 
 extern "C" void Uart0RxHandler() {
   using namespace bsb::board;
@@ -107,13 +80,25 @@ namespace bsb::board {
 
 const Facts& GetFacts() { return kFacts; }
 
+// (Re)starts SysTick from zero with `new_reload`; interrupts masked by the caller. Stopping it
+// first and clearing a pending wrap keeps a wrap of the old configuration out of the new count;
+// writing VAL restarts the count at the moment of the enabling write, so the counter's phase
+// is fixed relative to the instructions that follow (under QEMU's -icount, exactly).
+void RestartSysTick(uint32_t new_reload) {
+  Reg(kSysTickCtrl) = 0;
+  Reg(kIcsr) = kIcsrSysTickClear;
+  reload = new_reload;
+  periods = 0;
+  Reg(kSysTickLoad) = new_reload;
+  Reg(kSysTickVal) = 0;
+  Reg(kSysTickCtrl) = (1u << 2) | (1u << 1) | (1u << 0);  // core clock, interrupt, enable
+}
+
 void Init() {
   Reg(kUartBaudDiv) = kSysClockHz / 115200;  // QEMU ignores the rate; real CMSDK UARTs need it
   Reg(kUartCtrl) = (1u << 0) | (1u << 1) | (1u << 3);
   Reg(kNvicIser0) = 1u << kUart0RxIrq;
-  Reg(kSysTickLoad) = kTicksPerMs - 1;
-  Reg(kSysTickVal) = 0;
-  Reg(kSysTickCtrl) = (1u << 2) | (1u << 1) | (1u << 0);  // core clock, interrupt, enable
+  RestartSysTick(kTicksPerMs - 1);
   __asm__ volatile("cpsie i" ::: "memory");
 }
 
@@ -143,22 +128,39 @@ void SleepUntilInterrupt() {
   __asm__ volatile("cpsie i" ::: "memory");
 }
 
+void StartTimer() {
+  __asm__ volatile("cpsid i" ::: "memory");
+  millis_base += periods;  // the milliseconds so far; the timed region itself is not counted
+  timing = true;
+  RestartSysTick(kSysTickMaxReload);
+  // A cleared counter reads 0 until it loads the reload value one tick later; 0 would read as
+  // "a whole period elapsed". Wait for the load (at most one tick, the same every time).
+  while (Reg(kSysTickVal) == 0) {
+  }
+  __asm__ volatile("cpsie i" ::: "memory");
+}
+
 uint64_t Ticks() {
   for (;;) {
-    uint32_t ms = millis;
+    uint32_t wraps = periods;
     const uint32_t down = Reg(kSysTickVal);
     const bool wrapped_unserviced = (Reg(kIcsr) & kIcsrSysTickPending) != 0;
-    if (ms != millis) continue;  // the interrupt ran in between: read again
+    if (wraps != periods) continue;  // the interrupt ran in between: read again
     // The counter wrapped but its interrupt is not taken yet: a reload-sized VAL belongs to
-    // the next millisecond.
-    if (wrapped_unserviced && down > kTicksPerMs / 2) ++ms;
-    return static_cast<uint64_t>(ms) * kTicksPerMs + (kTicksPerMs - 1 - down);
+    // the next period.
+    if (wrapped_unserviced && down > reload / 2) ++wraps;
+    return static_cast<uint64_t>(wraps) * (reload + 1) + (reload - down);
   }
 }
 
-uint32_t Millis() { return millis; }
+void StopTimer() {
+  __asm__ volatile("cpsid i" ::: "memory");
+  timing = false;
+  RestartSysTick(kTicksPerMs - 1);
+  __asm__ volatile("cpsie i" ::: "memory");
+}
 
-void AlignToTick() { bsb_tick_spin(); }
+uint32_t Millis() { return timing ? millis_base : millis_base + periods; }
 
 void Reset() {
   Reg(kAircr) = (0x5FAu << 16) | (1u << 2);  // VECTKEY | SYSRESETREQ
