@@ -90,6 +90,9 @@ int Run(int argc, char** argv) {
   if (word == "crash") {
     std::fprintf(stderr, "fake-agent: about to crash on %s\n", model.c_str());
     std::fflush(stderr);
+    // The default action: a sanitizer build's SEGV handler would otherwise turn the signal
+    // into a report and exit(1), and the caller must see a death by signal.
+    signal(SIGSEGV, SIG_DFL);
     raise(SIGSEGV);
   }
   if (word == "fail") {

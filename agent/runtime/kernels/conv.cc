@@ -62,7 +62,8 @@ struct QuantizedTap {
   int32_t input_offset;
   AccT Zero() const { return 0; }
   void operator()(AccT& acc, int32_t, int64_t i, int64_t w) const {
-    acc += static_cast<AccT>(filter[w]) * static_cast<AccT>(input[i] + input_offset);
+    acc = WrapAdd(acc, static_cast<AccT>(static_cast<AccT>(filter[w]) *
+                                         static_cast<AccT>(input[i] + input_offset)));
   }
 };
 
@@ -73,10 +74,10 @@ void ConvQuantized(const ConvParams& p, const Shape& input, const InputT* input_
   QuantizedTap<InputT, AccT> tap{input_data, filter_data, p.input_offset};
   ForEachConvOutput(p, input, filter, output, tap,
                     [&](AccT acc, int32_t, int64_t out_index, int32_t oc) {
-                      if (bias != nullptr) acc += bias[oc];
+                      if (bias != nullptr) acc = WrapAdd(acc, bias[oc]);
                       int32_t scaled = MultiplyByQuantizedMultiplier(
                           acc, p.per_channel_multiplier[oc], p.per_channel_shift[oc]);
-                      scaled += p.output_offset;
+                      scaled = WrapAdd(scaled, p.output_offset);
                       output_data[out_index] = static_cast<InputT>(ClampInt(scaled, p.quantized_range));
                     });
 }
@@ -94,7 +95,7 @@ struct HybridTap {
   const int32_t* offsets;
   int32_t Zero() const { return 0; }
   void operator()(int32_t& acc, int32_t b, int64_t i, int64_t w) const {
-    acc += static_cast<int32_t>(filter[w]) * (input[i] - offsets[b]);
+    acc = WrapAdd(acc, static_cast<int32_t>(filter[w]) * (input[i] - offsets[b]));
   }
 };
 

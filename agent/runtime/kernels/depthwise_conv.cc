@@ -59,13 +59,14 @@ void DepthwiseQuantized(const ConvParams& p, const Shape& input, const InputT* i
   ForEachDepthwiseOutput<AccT>(
       p, input, filter, output,
       [&](AccT& acc, int64_t i, int64_t w) {
-        acc += static_cast<AccT>(filter_data[w]) * static_cast<AccT>(input_data[i] + p.input_offset);
+        acc = WrapAdd(acc, static_cast<AccT>(static_cast<AccT>(filter_data[w]) *
+                                             static_cast<AccT>(input_data[i] + p.input_offset)));
       },
       [&](AccT acc, int64_t out_index, int32_t oc) {
-        if (bias != nullptr) acc += bias[oc];
+        if (bias != nullptr) acc = WrapAdd(acc, bias[oc]);
         int32_t scaled = MultiplyByQuantizedMultiplier(acc, p.per_channel_multiplier[oc],
                                                        p.per_channel_shift[oc]);
-        scaled += p.output_offset;
+        scaled = WrapAdd(scaled, p.output_offset);
         output_data[out_index] = static_cast<InputT>(ClampInt(scaled, p.quantized_range));
       });
 }
@@ -126,7 +127,7 @@ void DepthwiseConvHybrid(const ConvParams& params, const Shape& input, const flo
   ForEachDepthwiseOutput<int32_t>(
       params, input, filter, output,
       [&](int32_t& acc, int64_t i, int64_t w) {
-        acc += static_cast<int32_t>(filter_data[w]) * (quantized[i] - offsets[i / batch_size]);
+        acc = WrapAdd(acc, static_cast<int32_t>(filter_data[w]) * (quantized[i] - offsets[i / batch_size]));
       },
       [&](int32_t acc, int64_t out_index, int32_t oc) {
         const float scale = params.weight_scales[per_channel ? oc : 0] * scaling[out_index / per_batch_output];

@@ -61,7 +61,9 @@ inline int32_t SaturatingLeftShift(int32_t x, int n) {
 inline int32_t MultiplyByQuantizedMultiplierDoubleRounding(int32_t x, int32_t multiplier, int shift) {
   const int left_shift = shift > 0 ? shift : 0;
   const int right_shift = shift > 0 ? 0 : -shift;
-  const int32_t shifted = static_cast<int32_t>(static_cast<uint32_t>(x) << left_shift);
+  // A left shift of 32 or more is what multiplying by 2^shift wraps to: 0 (hostile models only).
+  const int32_t shifted =
+      left_shift >= 32 ? 0 : static_cast<int32_t>(static_cast<uint32_t>(x) << left_shift);
   return RoundingDivideByPOT(SaturatingRoundingDoublingHighMul(shifted, multiplier), right_shift);
 }
 
@@ -84,11 +86,15 @@ inline int32_t MultiplyByQuantizedMultiplier(int32_t x, int32_t multiplier, int 
 // 64-bit accumulators (int16x8 kernels with int64 bias), identical in both rounding modes:
 // the multiplier is reduced to 16 bits, M' = M < 0x7FFF0000 ? (M + 2^15) >> 16 : 0x7FFF, then
 // (x·M' + 2^(t−1)) >> t with t = 15 − shift. Valid for |x| < 2^47 and shift ∈ [−31, 7].
+// Outside that range (hostile models only) the shift is clamped to [1, 62] and the products
+// wrap, so the result is garbage but defined.
 inline int32_t MultiplyByQuantizedMultiplier(int64_t x, int32_t multiplier, int shift) {
   const int32_t reduced = multiplier < 0x7FFF0000 ? ((multiplier + (1 << 15)) >> 16) : 0x7FFF;
-  const int total_shift = 15 - shift;
-  const int64_t round = int64_t{1} << (total_shift - 1);
-  return static_cast<int32_t>((x * reduced + round) >> total_shift);
+  int total_shift = 15 - shift;
+  total_shift = total_shift < 1 ? 1 : total_shift > 62 ? 62 : total_shift;
+  const uint64_t round = uint64_t{1} << (total_shift - 1);
+  const uint64_t wrapped = static_cast<uint64_t>(x) * static_cast<uint64_t>(int64_t{reduced}) + round;
+  return static_cast<int32_t>(static_cast<int64_t>(wrapped) >> total_shift);
 }
 
 // Rounded half of a + b computed in 64 bits (gemmlowp RoundingHalfSum).

@@ -58,15 +58,15 @@ void FullyConnectedQuantized(const FullyConnectedParams& params, const FullyConn
       const int8_t* w = weights + static_cast<int64_t>(o) * depth;
       BiasT acc = 0;
       for (int32_t d = 0; d < depth; ++d) {
-        acc += static_cast<BiasT>(w[d] + params.weights_offset) *
-               static_cast<BiasT>(row[d] + params.input_offset);
+        acc = WrapAdd(acc, static_cast<BiasT>(static_cast<BiasT>(w[d] + params.weights_offset) *
+                                             static_cast<BiasT>(row[d] + params.input_offset)));
       }
-      if (bias != nullptr) acc += bias[o];
+      if (bias != nullptr) acc = WrapAdd(acc, bias[o]);
       const int32_t multiplier =
           params.per_channel_multiplier ? params.per_channel_multiplier[o] : params.output_multiplier;
       const int shift = params.per_channel_shift ? params.per_channel_shift[o] : params.output_shift;
       int32_t scaled = MultiplyByQuantizedMultiplier(acc, multiplier, shift);
-      scaled += params.output_offset;
+      scaled = WrapAdd(scaled, params.output_offset);
       output[static_cast<int64_t>(b) * dims.output_depth + o] =
           static_cast<InputT>(ClampInt(scaled, params.quantized_range));
     }
@@ -197,7 +197,7 @@ void FullyConnectedHybrid(const FullyConnectedParams& params, const FullyConnect
     for (int32_t o = 0; o < dims.output_depth; ++o) {
       const int8_t* w = weights + static_cast<int64_t>(o) * depth;
       int32_t dot = 0;
-      for (int32_t d = 0; d < depth; ++d) dot += static_cast<int32_t>(w[d]) * q[d];
+      for (int32_t d = 0; d < depth; ++d) dot = WrapAdd(dot, static_cast<int32_t>(w[d]) * q[d]);
       if (params.asymmetric_inputs) dot -= row_sums[o] * offsets[b];
       const float scale = per_channel ? batch_scale * params.weight_scales[o] : batch_scale;
       const float start = bias != nullptr ? bias[o] : 0.0f;

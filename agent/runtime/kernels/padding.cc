@@ -1,21 +1,35 @@
 #include "agent/runtime/kernels/padding.h"
 
+#include <cstdint>
+
 namespace bsb::rt::kernels {
+
+namespace {
+
+// In 64 bits: a hostile model's strides, dilations and sizes must not overflow int32 here; an
+// out-of-range answer is clamped and the caller's shape checks refuse the model.
+int32_t ClampToInt32(int64_t v) {
+  return v < 0 ? 0 : v > INT32_MAX ? INT32_MAX : static_cast<int32_t>(v);
+}
+
+int64_t EffectiveFilterSize(int32_t filter_size, int32_t dilation) {
+  return (static_cast<int64_t>(filter_size) - 1) * dilation + 1;
+}
+
+}  // namespace
 
 int32_t ComputeOutputSize(Padding padding, int32_t in_size, int32_t filter_size, int32_t stride,
                           int32_t dilation) {
   if (stride <= 0 || dilation <= 0 || filter_size <= 0) return 0;
-  const int32_t effective = (filter_size - 1) * dilation + 1;
-  if (padding == Padding::kSame) return (in_size + stride - 1) / stride;
-  const int32_t numerator = in_size + stride - effective;
-  return numerator <= 0 ? 0 : numerator / stride;
+  if (padding == Padding::kSame) return ClampToInt32((int64_t{in_size} + stride - 1) / stride);
+  const int64_t numerator = int64_t{in_size} + stride - EffectiveFilterSize(filter_size, dilation);
+  return numerator <= 0 ? 0 : ClampToInt32(numerator / stride);
 }
 
 int32_t ComputePaddingBefore(int32_t stride, int32_t dilation, int32_t in_size,
                              int32_t filter_size, int32_t out_size) {
-  const int32_t effective = (filter_size - 1) * dilation + 1;
-  const int32_t total = (out_size - 1) * stride + effective - in_size;
-  return total > 0 ? total / 2 : 0;
+  const int64_t total = (int64_t{out_size} - 1) * stride + EffectiveFilterSize(filter_size, dilation) - in_size;
+  return total > 0 ? ClampToInt32(total / 2) : 0;
 }
 
 PaddingValues ComputePaddingHeightWidth(Padding padding, int32_t stride_h, int32_t stride_w,

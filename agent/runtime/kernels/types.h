@@ -4,8 +4,18 @@
 #pragma once
 
 #include <cstdint>
+#include <type_traits>
 
 namespace bsb::rt::kernels {
+
+// a + b wrapping around like the hardware's two's-complement adder. On a real model TFLite's
+// accumulators never overflow, so results are the same as a plain `+`; a hostile model can
+// push them past the type's range, where a signed `+` is undefined behaviour.
+template <typename T>
+constexpr T WrapAdd(T a, T b) {
+  using U = std::make_unsigned_t<T>;
+  return static_cast<T>(static_cast<U>(a) + static_cast<U>(b));
+}
 
 // Up to 6 dimensions, row-major, activations NHWC.
 struct Shape {

@@ -77,6 +77,7 @@ TEST(ProgressTest, QuietPrintsNothingButNotesNeedVerbose) {
   std::fclose(f);
 
   f = std::tmpfile();
+  o.out = f;  // the first file is closed: writing to it would be a use after free
   o.quiet = false;
   {
     Progress p(o);
