@@ -26,13 +26,18 @@ class NetNs {
  public:
   NetNs() {
     static int counter = 0;  // several namespaces in one test process get distinct names
-    const int id = (getpid() % 1000) * 10 + counter++ % 10;
+    const int id = (getpid() % 10000) * 10 + counter++ % 10;
     name_ = "bsbns" + std::to_string(id);
     host_if_ = "bsbh" + std::to_string(id);
     ns_if_ = "bsbn" + std::to_string(id);
-    const std::string net = "10.213." + std::to_string(id % 250) + ".";
-    host_ip_ = net + "1";
-    ns_ip_ = net + "2";
+    // One /30 per id (0..99999) inside 10.200.0.0/13, so two test processes running at once
+    // never share a subnet (a shared one routes one test's connections into the other's
+    // namespace).
+    const int base = id * 4;
+    const std::string net = "10." + std::to_string(200 + (base >> 16)) + "." +
+                            std::to_string((base >> 8) & 255) + ".";
+    host_ip_ = net + std::to_string((base & 255) + 1);
+    ns_ip_ = net + std::to_string((base & 255) + 2);
     if (geteuid() != 0) {
       error_ = "needs root to create network namespaces";
       return;
