@@ -8,6 +8,8 @@
 #include <cstring>
 #include <ctime>
 
+#include "support/subprocess.h"
+
 namespace bsb {
 
 SignalWatcher::SignalWatcher() {
@@ -84,6 +86,7 @@ void SignalWatcher::Loop() {
     } else {
       static const char kMessage[] = "\nbsb-matrix: second signal: exiting at once (finished cells are recorded)\n";
       (void)!write(STDERR_FILENO, kMessage, sizeof kMessage - 1);
+      KillAllSubprocesses();  // running agents (their own process groups) must not outlive us
       _exit(130);
     }
   }

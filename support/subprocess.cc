@@ -12,6 +12,8 @@
 #include <array>
 #include <cerrno>
 #include <cstring>
+#include <mutex>
+#include <set>
 #include <string_view>
 
 extern char** environ;
@@ -98,6 +100,27 @@ Result<pid_t> Spawn(const SubprocessOptions& o, int out_w, int err_w) {
 
 void KillGroup(pid_t pgid, int sig) { ::kill(-pgid, sig); }
 
+// Process groups of the children RunSubprocess is running now, for KillAllSubprocesses.
+std::mutex live_groups_mu;
+std::set<pid_t> live_groups;
+
+class LiveGroup {
+ public:
+  explicit LiveGroup(pid_t pgid) : pgid_(pgid) {
+    std::lock_guard lock(live_groups_mu);
+    live_groups.insert(pgid_);
+  }
+  ~LiveGroup() {
+    std::lock_guard lock(live_groups_mu);
+    live_groups.erase(pgid_);
+  }
+  LiveGroup(const LiveGroup&) = delete;
+  LiveGroup& operator=(const LiveGroup&) = delete;
+
+ private:
+  pid_t pgid_;
+};
+
 // A pollable handle on the child's exit (Linux ≥ 5.3); -1 when unavailable, in which
 // case the loop falls back to short polls and waitpid(WNOHANG).
 int OpenPidFd(pid_t pid) {
@@ -115,6 +138,11 @@ struct Stream {
 };
 
 }  // namespace
+
+void KillAllSubprocesses() {
+  std::lock_guard lock(live_groups_mu);
+  for (pid_t pgid : live_groups) KillGroup(pgid, SIGKILL);
+}
 
 std::string SignalName(int signal) {
   const char* abbrev = sigabbrev_np(signal);
@@ -165,6 +193,7 @@ Result<SubprocessResult> RunSubprocess(const SubprocessOptions& options) {
   auto spawned = Spawn(options, out_w.get(), err_w.get());
   if (!spawned) return spawned.error();
   const pid_t pid = *spawned;
+  const LiveGroup live(pid);
   out_w.Close();
   err_w.Close();
   Fd pidfd(OpenPidFd(pid));

@@ -47,6 +47,10 @@ struct SubprocessResult {
 // a benchmark leaves nothing behind.
 Result<SubprocessResult> RunSubprocess(const SubprocessOptions& options);
 
+// SIGKILLs the process group of every RunSubprocess child still running, in every thread:
+// for a process that must exit at once (a second Ctrl-C) without leaving agents behind.
+void KillAllSubprocesses();
+
 // "SIGSEGV" for 11; "signal 64" when it has no name.
 std::string SignalName(int signal);
 

@@ -268,6 +268,19 @@ axes: {threads: [1, 2]}
     proc.communicate(timeout=30)
     check(proc.returncode == 130, f"second SIGINT exit {proc.returncode}")
     check(time.time() - t0 < 5, "second SIGINT exits at once")
+    # The running agent (its own process group) is killed, not orphaned: no process still
+    # reads this run's cell spec (named after the orchestrator's pid).
+    def leftovers():
+        found = []
+        for pid in filter(str.isdigit, os.listdir("/proc")):
+            try:
+                with open(f"/proc/{pid}/cmdline", "rb") as f:
+                    if f"cell-{proc.pid}-".encode() in f.read():
+                        found.append(pid)
+            except OSError:
+                pass
+        return found
+    wait_for(lambda: not leftovers(), 5, "the running agent to be gone after the second SIGINT")
     con = sqlite3.connect(db2)
     check(con.execute("PRAGMA integrity_check").fetchone()[0] == "ok", "the store stays consistent")
     check(con.execute("SELECT status FROM cells").fetchone()[0] == "pending", "the unfinished cell stays pending")
