@@ -5,6 +5,7 @@
 // failures, recorded and not retried); 2 when the spec itself is unreadable or invalid (the
 // orchestrator and agent disagree: nothing was measured). A crash (signal) is the caller's to
 // report, with the stderr tail.
+#include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
@@ -23,6 +24,7 @@ constexpr const char* kUsage = "usage: bsb-agent run --spec cell.json\n";
 }  // namespace
 
 int RunMain(int argc, char** argv) {
+  const auto start = std::chrono::steady_clock::now();
   if (argc != 3 || std::string(argv[1]) != "--spec") {
     std::fprintf(stderr, "%s", kUsage);
     return kExitUsage;
@@ -47,6 +49,12 @@ int RunMain(int argc, char** argv) {
   nlohmann::json out = HarnessReportToJson(report);
   out["stamp"]["machine"] = details.machine;
   out["stamp"]["hardware_threads"] = details.hardware_threads;
+  // The agent's whole wall time for this cell (spec read, stamp, dataset, model, every run):
+  // what a cell's duration on the orchestrator's side is compared with to see transport cost.
+  if (out.contains("metrics")) {
+    out["metrics"]["agent_ms"] =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  }
   std::printf("%s\n", out.dump().c_str());
   return kExitOk;
 }

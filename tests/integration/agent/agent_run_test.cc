@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include "agent/common/idx.h"
 #include "agent/protocol/cell_spec.h"
@@ -78,6 +79,7 @@ class AgentRun : public ::testing::Test {
     const ProcessResult r = RunProcess(argv);
     EXPECT_EQ(r.exit_code, 0) << r.err;
     std::ofstream(dir_ + "/results.jsonl", std::ios::app) << r.out;
+    last_line_ = r.out;
     auto parsed = protocol::ParseResult(r.out);
     EXPECT_TRUE(parsed.ok()) << parsed.error() << "\n" << r.out;
     return parsed.ok() ? *parsed : protocol::CellResult{};
@@ -92,6 +94,7 @@ class AgentRun : public ::testing::Test {
   }
 
   std::string dir_;
+  std::string last_line_;  // the agent's stdout of the last Run
   protocol::CellSpec spec_;
 };
 
@@ -121,6 +124,11 @@ TEST_F(AgentRun, NativeResultIsCompleteAndSchemaValid) {
   EXPECT_GT(*m.arena_bytes, 0u);
   for (uint32_t p : r.predictions) EXPECT_LT(p, kClasses);
   ExpectSchemaValid();
+  // The agent's own wall time covers the load, the first inference and every timed run.
+  const nlohmann::json line = nlohmann::json::parse(last_line_);
+  ASSERT_TRUE(line["metrics"].contains("agent_ms")) << last_line_;
+  EXPECT_GE(line["metrics"]["agent_ms"].get<double>(),
+            *m.load_ms + *m.first_inference_ms + m.latency_ms.mean * static_cast<double>(spec_.runs));
 }
 
 TEST_F(AgentRun, AccuracyCountsLabelsThatMatchThePredictions) {

@@ -66,6 +66,24 @@ class SshTargetTest : public ::testing::Test {
   std::string log_;
 };
 
+// The fixture's own promise (issue 7's tests): as root, sessions get /bin/sh and an empty home
+// of their own, so timings measure the transport and not this machine's rc files; the host's
+// /etc/passwd is untouched.
+TEST_F(SshTargetTest, FixtureSessionsUseShAndAThrowAwayHome) {
+  if (getuid() != 0) GTEST_SKIP() << "the login shell is overridden only when root";
+  const std::string host_passwd_before = Contents("/etc/passwd");
+  auto r = RunSubprocess({.argv = {"ssh", "-F", "/dev/null", "-i", sshd_.client_key(), "-p",
+                                   std::to_string(sshd_.port()), "-o", "BatchMode=yes", "-o",
+                                   "UserKnownHostsFile=" + sshd_.TrustingKnownHosts(), "-o",
+                                   "StrictHostKeyChecking=yes", "root@" + sshd_.address(),
+                                   "echo \"$0|$HOME\"; ls -A \"$HOME\" | wc -l"},
+                          .timeout = std::chrono::seconds(20)});
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  ASSERT_EQ(r->exit_code, 0) << r->stderr_text;
+  EXPECT_EQ(r->stdout_text, "sh|" + sshd_.home() + "\n0\n");
+  EXPECT_EQ(Contents("/etc/passwd"), host_passwd_before);
+}
+
 TEST_F(SshTargetTest, ProbeRunAndObjectsUploadedOnce) {
   auto target = Make(sshd_.Config("box"));
   auto info = target->Probe();
@@ -287,8 +305,10 @@ TEST_F(SshTargetTest, RemoteDiskFullIsFailedWithTheReason) {
   const std::string small = sshd_.dir() + "/small";
   fs::create_directories(small);
   // 1 MiB of space: a 2 MiB model cannot fit.
-  auto mount = RunSubprocess({.argv = {"mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", small}});
-  if (!mount.ok() || !mount->Succeeded()) GTEST_SKIP() << "cannot mount tmpfs: " << mount->stderr_text;
+  // In the server's own mount namespace (the sessions' view), gone with the server.
+  auto mount = RunSubprocess({.argv = sshd_.InServerMounts({"mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", small})});
+  if (!mount.ok()) GTEST_SKIP() << "cannot mount tmpfs: " << mount.error().message;
+  if (!mount->Succeeded()) GTEST_SKIP() << "cannot mount tmpfs: " << mount->stderr_text;
   auto c = sshd_.Config("box");
   c.ssh.workdir = small + "/w";
   {
@@ -299,9 +319,11 @@ TEST_F(SshTargetTest, RemoteDiskFullIsFailedWithTheReason) {
     EXPECT_EQ(r.failure().kind, FailureKind::kFailed);
     EXPECT_NE(r.failure().message.find("disk full"), std::string::npos) << r.failure().message;
     // No half-written object under a final name, no leftover temporary either.
-    EXPECT_FALSE(fs::exists(c.ssh.workdir + "/objects/" + model.sha256));
+    const std::string objects = sshd_.AsServerSees(c.ssh.workdir + "/objects");
+    ASSERT_TRUE(fs::is_directory(objects)) << objects;
+    EXPECT_TRUE(fs::is_empty(objects)) << objects;
   }
-  (void)RunSubprocess({.argv = {"umount", small}});
+  (void)RunSubprocess({.argv = sshd_.InServerMounts({"umount", small})});
 }
 
 }  // namespace

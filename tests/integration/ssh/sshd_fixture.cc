@@ -15,6 +15,7 @@
 #include <fstream>
 #include <sstream>
 #include <thread>
+#include <vector>
 
 #include "support/subprocess.h"
 #include "tests/fakes/object_files.h"
@@ -68,6 +69,32 @@ std::vector<pid_t> ChildrenOf(pid_t parent) {
   return out;
 }
 
+// A copy of /etc/passwd in which `uid`'s entry has /bin/sh as its shell and `home` as its home:
+// bind-mounted over /etc/passwd in sshd's private mount namespace, so sessions skip the
+// account's rc files (~1 s per command with heavy ones) and see an empty home.
+bool WriteTestPasswd(const std::string& path, uid_t uid, const std::string& home) {
+  std::ifstream in("/etc/passwd");
+  std::ofstream out(path);
+  std::string line;
+  bool found = false;
+  while (std::getline(in, line)) {
+    std::vector<std::string> f;
+    std::size_t start = 0;
+    for (std::size_t colon; (colon = line.find(':', start)) != std::string::npos; start = colon + 1) {
+      f.push_back(line.substr(start, colon - start));
+    }
+    f.push_back(line.substr(start));
+    if (f.size() == 7 && f[2] == std::to_string(uid)) {
+      f[5] = home;
+      f[6] = "/bin/sh";
+      line = f[0] + ":" + f[1] + ":" + f[2] + ":" + f[3] + ":" + f[4] + ":" + f[5] + ":" + f[6];
+      found = true;
+    }
+    out << line << "\n";
+  }
+  return found && out.good();
+}
+
 }  // namespace
 
 AgentBinary FakeAgentBinary() {
@@ -83,6 +110,10 @@ Sshd::Sshd(SshdOptions options) : options_(std::move(options)) {
     return;
   }
   fs::copy_file(client_key() + ".pub", dir_ + "/authorized_keys");
+  fs::create_directories(dir_ + "/home");
+  if (getuid() == 0 && WriteTestPasswd(dir_ + "/passwd", getuid(), dir_ + "/home")) {
+    passwd_ = dir_ + "/passwd";
+  }
   port_ = FreePort();
   std::ofstream cfg(dir_ + "/sshd_config");
   cfg << "Port " << port_ << "\n"
@@ -105,6 +136,14 @@ Sshd::~Sshd() { Stop(); }
 bool Sshd::Launch() {
   std::vector<std::string> argv;
   if (!options_.netns.empty()) argv = {"ip", "netns", "exec", options_.netns};
+  if (!passwd_.empty()) {
+    // unshare without --fork execs in place, as do `ip netns exec` and the shell: pid_ is sshd's.
+    for (const char* a : {"unshare", "--mount", "--", "/bin/sh", "-c",
+                          "mount --bind \"$0\" /etc/passwd && exec \"$@\""}) {
+      argv.push_back(a);
+    }
+    argv.push_back(passwd_);
+  }
   for (const char* a : {"/usr/sbin/sshd", "-D", "-e", "-f"}) argv.push_back(a);
   argv.push_back(dir_ + "/sshd_config");
   std::vector<char*> cargv;
@@ -152,6 +191,17 @@ bool Sshd::Restart() {
   Stop();
   error_.clear();
   return Launch();
+}
+
+std::vector<std::string> Sshd::InServerMounts(std::vector<std::string> argv) const {
+  if (passwd_.empty()) return argv;
+  std::vector<std::string> out = {"nsenter", "--target", std::to_string(pid_), "--mount", "--"};
+  out.insert(out.end(), argv.begin(), argv.end());
+  return out;
+}
+
+std::string Sshd::AsServerSees(const std::string& path) const {
+  return passwd_.empty() ? path : "/proc/" + std::to_string(pid_) + "/root" + path;
 }
 
 std::string Sshd::TrustingKnownHosts() const {

@@ -1,12 +1,15 @@
 // A throw-away OpenSSH server for one test: its own host and client keys, config and
 // directory, listening on a free port (optionally inside a network namespace), stopped by
 // PID. Logins are as the current user (root on CI) with AuthorizedKeysFile in the temp dir,
-// so nothing outside the temp dir is touched.
+// so nothing outside the temp dir is touched. As root, sshd runs in a private mount namespace
+// whose /etc/passwd gives that user /bin/sh and an empty home in the temp dir (home()): a
+// session costs what the transport costs, not what the machine's rc files cost.
 #pragma once
 
 #include <sys/types.h>
 
 #include <string>
+#include <vector>
 
 #include "targets/target_config.h"
 
@@ -32,6 +35,13 @@ class Sshd {
 
   int port() const { return port_; }
   const std::string& dir() const { return dir_; }
+  // The sessions' home directory (empty at start); their login shell is /bin/sh when root.
+  std::string home() const { return dir_ + "/home"; }
+  // The server has its own mount namespace (when root), whose mounts the host does not see:
+  // argv prefixed to run in it (e.g. to mount a small tmpfs), and a host path to `path` as
+  // the sessions see it.
+  std::vector<std::string> InServerMounts(std::vector<std::string> argv) const;
+  std::string AsServerSees(const std::string& path) const;
   const std::string& address() const { return options_.listen_address; }
   std::string host_key_pub() const { return dir_ + "/host_ed25519.pub"; }
   std::string client_key() const { return dir_ + "/client_ed25519"; }
@@ -46,6 +56,7 @@ class Sshd {
   SshdOptions options_;
   std::string dir_;
   std::string error_;
+  std::string passwd_;  // the bind-mounted /etc/passwd, "" when not root
   int port_ = 0;
   pid_t pid_ = -1;
 };
