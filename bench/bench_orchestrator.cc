@@ -71,9 +71,11 @@ void BM_SshSweepTwoTargets(benchmark::State& state) {
   const double cold_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - cold_start).count();
   if (!cold.ok() || !cold->Succeeded()) return state.SkipWithError("the cold sweep failed");
 
-  double wall_s = 0, sweep_s = 0, agent_s = 0, cell_s = 0;
+  double wall_s = 0, sweep_s = 0, agent_s = 0, cell_s = 0, before_s = 0;
   std::size_t cells = 0;
   for (auto _ : state) {
+    const double spawned_ms =
+        std::chrono::duration<double, std::milli>(std::chrono::system_clock::now().time_since_epoch()).count();
     const auto start = std::chrono::steady_clock::now();
     auto run = RunSubprocess({.argv = argv, .timeout = std::chrono::minutes(10)});
     const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -97,11 +99,13 @@ void BM_SshSweepTwoTargets(benchmark::State& state) {
       ++cells;
     }
     sweep_s += (last_finish - first_start) / 1000.0;
+    before_s += (first_start - spawned_ms) / 1000.0;
   }
   const double n = static_cast<double>(state.iterations());
   state.counters["cells"] = static_cast<double>(cells) / n;
   state.counters["cold_run_s"] = cold_s;
   state.counters["sweep_s"] = sweep_s / n;          // first cell started .. last cell finished
+  state.counters["before_first_cell_s"] = before_s / n;  // start, plan, hash, connect, probe
   state.counters["agent_sum_s"] = agent_s / n;      // Σ metrics.agent_ms
   state.counters["cell_sum_s"] = cell_s / n;        // Σ cell duration on the orchestrator's side
   state.counters["overhead_per_cell_ms"] = (cell_s - agent_s) * 1000.0 / static_cast<double>(cells);
