@@ -101,7 +101,7 @@ Result<std::string> Preparer::Quantized(const matrix::Model& model, const std::s
     if (calibration == nullptr) {
       return MakeError("model '" + model.name + "': no dataset '" + model.calibration->dataset + "'");
     }
-    auto sha = artifacts::Sha256OfFile(calibration->images.string());
+    auto sha = FileSha256(calibration->images.string());
     if (!sha) return MakeError("model '" + model.name + "': calibration: " + sha.error().message);
     calibration_sha = *sha;
     options.samples = static_cast<uint32_t>(model.calibration->samples);
@@ -149,6 +149,12 @@ Result<std::string> Preparer::ModelObject(const matrix::Model& model, const std:
   }
   models_.emplace(memo, sha);
   return sha;
+}
+
+// Hashed once per run: every quantized scheme of every model keys its cache entry on it.
+Result<std::string> Preparer::FileSha256(const std::string& path) {
+  if (auto it = file_sha256_.find(path); it != file_sha256_.end()) return it->second;
+  return file_sha256_.emplace(path, artifacts::Sha256OfFile(path)).first->second;
 }
 
 Result<std::pair<std::string, std::string>> Preparer::SliceObjects(const matrix::Dataset& dataset,

@@ -45,6 +45,7 @@ class Preparer {
   Result<std::string> Quantized(const matrix::Model& model, const std::string& fp32_sha, const std::string& scheme);
   Result<std::pair<std::string, std::string>> SliceObjects(const matrix::Dataset& dataset, std::int64_t samples);
   ArtifactRecord Record(const std::string& sha256, const std::string& kind) const;
+  Result<std::string> FileSha256(const std::string& path);
 
   const matrix::Matrix& matrix_;
   artifacts::Store& store_;
@@ -53,6 +54,7 @@ class Preparer {
   // cause and a model is not re-hashed for every cell.
   std::map<std::string, Result<std::string>> models_;
   std::map<std::string, Result<std::pair<std::string, std::string>>> slices_;
+  std::map<std::string, Result<std::string>> file_sha256_;  // calibration sets, by path
 };
 
 // Each agent build found in `dir` (DIR/<arch>/bsb-agent for x86_64, aarch64, armv7) put in
