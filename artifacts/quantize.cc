@@ -274,24 +274,12 @@ Result<Scheme> ParseScheme(const std::string& name) {
   return MakeError("unknown scheme '" + name + "' (known: fp32, float16, dynamic, int8, int8-only, int16x8, int16x8-only)");
 }
 
-const char* SchemeName(Scheme scheme) {
-  switch (scheme) {
-    case Scheme::kFp32: return "fp32";
-    case Scheme::kFloat16: return "float16";
-    case Scheme::kDynamic: return "dynamic";
-    case Scheme::kInt8: return "int8";
-    case Scheme::kInt8Only: return "int8-only";
-    case Scheme::kInt16x8: return "int16x8";
-    case Scheme::kInt16x8Only: return "int16x8-only";
-  }
-  return "?";
-}
-
 bool NeedsCalibration(Scheme s) {
   return s == Scheme::kInt8 || s == Scheme::kInt8Only || s == Scheme::kInt16x8 || s == Scheme::kInt16x8Only;
 }
 
 Result<Model> Quantize(const Model& float_model, const QuantizeOptions& options) {
+  if (options.scheme == Scheme::kUnknown) return MakeError("no scheme to quantize to (scheme unknown)");
   for (const Tensor& t : float_model.tensors) {
     if (t.type != TensorType::kFloat32 && t.type != TensorType::kInt32) {
       return MakeError("the quantizer takes a float32 model; tensor '" + t.name + "' is already quantized");

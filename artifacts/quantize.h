@@ -24,15 +24,16 @@
 #include <vector>
 
 #include "agent/common/idx.h"
+#include "agent/runtime/scheme.h"
 #include "artifacts/tflite_model.h"
 #include "support/result.h"
 
 namespace bsb::artifacts {
 
-enum class Scheme { kFp32, kFloat16, kDynamic, kInt8, kInt8Only, kInt16x8, kInt16x8Only };
+using Scheme = rt::Scheme;  // kUnknown is never a scheme to quantize to
+using rt::SchemeName;
 
 Result<Scheme> ParseScheme(const std::string& name);  // the matrix names: "int8-only", ...
-const char* SchemeName(Scheme scheme);
 bool NeedsCalibration(Scheme scheme);
 
 struct QuantizeOptions {

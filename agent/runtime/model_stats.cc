@@ -27,20 +27,6 @@ bool IsFloat(tflite::TensorType t) { return t == tflite::TensorType_FLOAT32; }
 
 }  // namespace
 
-const char* SchemeName(Scheme scheme) {
-  switch (scheme) {
-    case Scheme::kFp32: return "fp32";
-    case Scheme::kFloat16: return "float16";
-    case Scheme::kDynamic: return "dynamic";
-    case Scheme::kInt8: return "int8";
-    case Scheme::kInt8Only: return "int8-only";
-    case Scheme::kInt16x8: return "int16x8";
-    case Scheme::kInt16x8Only: return "int16x8-only";
-    case Scheme::kUnknown: break;
-  }
-  return "unknown";
-}
-
 int64_t OperatorMacs(const Model& m, int op_index) {
   const tflite::Operator* op = m.subgraph->operators()->Get(op_index);
   const int32_t code = m.OpCode(op_index);

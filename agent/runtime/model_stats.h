@@ -6,22 +6,9 @@
 #include <cstdint>
 
 #include "agent/runtime/model.h"
+#include "agent/runtime/scheme.h"
 
 namespace bsb::rt {
-
-// The scheme names of the matrix file (DESIGN.md §2).
-enum class Scheme {
-  kFp32,         // float activations and weights
-  kFloat16,      // float16 constant weights feeding DEQUANTIZE
-  kDynamic,      // int8 weights, float activations (hybrid FC/CONV)
-  kInt8,         // int8 activations, float model inputs/outputs (QUANTIZE/DEQUANTIZE at the edges)
-  kInt8Only,     // int8 activations and int8 model inputs/outputs
-  kInt16x8,      // int16 activations, int8 weights, float model inputs/outputs
-  kInt16x8Only,  // int16 activations and non-float model inputs/outputs
-  kUnknown,
-};
-
-const char* SchemeName(Scheme scheme);
 
 struct ModelStats {
   int64_t parameter_count = 0;   // elements of every constant tensor

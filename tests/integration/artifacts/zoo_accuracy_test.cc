@@ -224,19 +224,6 @@ double TolerancePoints(Scheme s) {
   }
 }
 
-rt::Scheme RuntimeScheme(Scheme s) {
-  switch (s) {
-    case Scheme::kFp32: return rt::Scheme::kFp32;
-    case Scheme::kFloat16: return rt::Scheme::kFloat16;
-    case Scheme::kDynamic: return rt::Scheme::kDynamic;
-    case Scheme::kInt8: return rt::Scheme::kInt8;
-    case Scheme::kInt8Only: return rt::Scheme::kInt8Only;
-    case Scheme::kInt16x8: return rt::Scheme::kInt16x8;
-    case Scheme::kInt16x8Only: return rt::Scheme::kInt16x8Only;
-  }
-  return rt::Scheme::kUnknown;
-}
-
 struct Case {
   std::string model;
   Scheme scheme;
@@ -268,7 +255,7 @@ TEST_P(ZooSchemeTest, RunsInRuntimeWithinToleranceOfFp32) {
   Runner q;
   const std::string error = q.Load(*bytes);
   // What `bsb-matrix inspect` prints as "scheme:" (known once the file loaded, before Prepare).
-  EXPECT_EQ(q.stats().scheme, RuntimeScheme(c.scheme)) << "inspect says " << rt::SchemeName(q.stats().scheme);
+  EXPECT_EQ(q.stats().scheme, c.scheme) << "inspect says " << rt::SchemeName(q.stats().scheme);
   if (IsInt16(c.scheme) && error.find(kMissingInt16Softmax) != std::string::npos) {
     GTEST_SKIP() << "agent/runtime has no int16 SOFTMAX kernel (" << error
                  << "); Int16x8Logits measures these models without their final SOFTMAX";

@@ -221,6 +221,13 @@ TEST(Quantize, OutputsLoadInTheRuntime) {
   auto bad = ParseScheme("int4");
   ASSERT_FALSE(bad.ok());
   EXPECT_THAT(bad.error().message, HasSubstr("int8-only"));
+  // The runtime's "matches no scheme" is not a name one can ask for, nor a target to quantize to.
+  EXPECT_FALSE(ParseScheme("unknown").ok());
+  QuantizeOptions unknown;
+  unknown.scheme = Scheme::kUnknown;
+  auto refused = Quantize(TinyModel(), unknown);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_THAT(refused.error().message, HasSubstr("scheme unknown"));
 }
 
 }  // namespace
