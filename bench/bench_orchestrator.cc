@@ -32,13 +32,6 @@ const std::string kLabels = "/usr/share/datasets/fashion-mnist/t10k-labels-idx1-
 const std::string kBinary = std::string(BSB_BINARY_DIR) + "/bsb-matrix";
 constexpr const char* kSchemes = "[fp32, float16, dynamic, int8, int8-only, int16x8]";
 
-std::string SshTargetYaml(const std::string& name, const Sshd& sshd, const fs::path& workdir) {
-  return "  - name: " + name + "\n    kind: ssh\n    host: " + sshd.address() + "\n    port: " +
-         std::to_string(sshd.port()) + "\n    user: root\n    identity: " + sshd.client_key() +
-         "\n    known_hosts: " + sshd.TrustingKnownHosts() + "\n    connect_timeout: 5s\n" +
-         "    workdir: " + workdir.string() + "\n";
-}
-
 // Milliseconds since the epoch of "YYYY-MM-DDTHH:MM:SS.mmmZ" (the store's timestamps).
 double EpochMs(const std::string& iso) {
   std::tm tm{};
@@ -62,7 +55,7 @@ void BM_SshSweepTwoTargets(benchmark::State& state) {
                         << "\n    dataset: fashion\n    calibration: {dataset: fashion, samples: 100}\n"
                         << "schemes: " << kSchemes << "\n"
                         << "targets:\n"
-                        << SshTargetYaml("box-a", a, dir / "remote-a") << SshTargetYaml("box-b", b, dir / "remote-b");
+                        << a.MatrixTarget("box-a", (dir / "remote-a").string()) << b.MatrixTarget("box-b", (dir / "remote-b").string());
   const std::string db = (dir / "results.sqlite").string();
   const std::vector<std::string> argv = {kBinary, "run", matrix.string(), "--db", db, "--cache-dir", (dir / "cache").string()};
 

@@ -63,13 +63,6 @@ std::vector<std::vector<std::string>> Query(const fs::path& db_path, const std::
   return rows;
 }
 
-std::string SshTargetYaml(const std::string& name, const Sshd& sshd, const fs::path& workdir) {
-  return "  - name: " + name + "\n    kind: ssh\n    host: " + sshd.address() + "\n    port: " +
-         std::to_string(sshd.port()) + "\n    user: root\n    identity: " + sshd.client_key() +
-         "\n    known_hosts: " + sshd.TrustingKnownHosts() + "\n    host_key: strict\n    connect_timeout: 3s\n" +
-         "    workdir: " + workdir.string() + "\n";
-}
-
 class SshSweepE2E : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -92,7 +85,7 @@ class SshSweepE2E : public ::testing::Test {
         << "\n    dataset: fashion\n    calibration: {dataset: fashion, samples: 50}\n"
         << "schemes: [fp32, int8]\n"
         << "targets:\n  - {name: here, kind: local}\n"
-        << SshTargetYaml("box-a", *sshd_a_, dir_ / "remote-a") << SshTargetYaml("box-b", *sshd_b_, dir_ / "remote-b");
+        << sshd_a_->MatrixTarget("box-a", (dir_ / "remote-a").string()) << sshd_b_->MatrixTarget("box-b", (dir_ / "remote-b").string());
   }
 
   Result<SubprocessResult> Bsb(std::vector<std::string> args) {

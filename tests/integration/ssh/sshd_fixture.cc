@@ -15,7 +15,6 @@
 #include <fstream>
 #include <sstream>
 #include <thread>
-#include <vector>
 
 #include "support/subprocess.h"
 #include "tests/fakes/object_files.h"
@@ -69,25 +68,20 @@ std::vector<pid_t> ChildrenOf(pid_t parent) {
   return out;
 }
 
-// A copy of /etc/passwd in which `uid`'s entry has /bin/sh as its shell and `home` as its home:
-// bind-mounted over /etc/passwd in sshd's private mount namespace, so sessions skip the
-// account's rc files (~1 s per command with heavy ones) and see an empty home.
-bool WriteTestPasswd(const std::string& path, uid_t uid, const std::string& home) {
+// A copy of /etc/passwd in which the current user's entry has /bin/sh as its shell and `home`
+// as its home: bind-mounted over /etc/passwd in sshd's private mount namespace, so sessions
+// skip the account's rc files (~1 s per command with heavy ones) and see an empty home.
+bool WriteTestPasswd(const std::string& path, const std::string& home) {
+  const passwd* me = getpwuid(getuid());
+  if (me == nullptr) return false;
+  const std::string prefix = std::string(me->pw_name) + ":";
   std::ifstream in("/etc/passwd");
   std::ofstream out(path);
-  std::string line;
   bool found = false;
-  while (std::getline(in, line)) {
-    std::vector<std::string> f;
-    std::size_t start = 0;
-    for (std::size_t colon; (colon = line.find(':', start)) != std::string::npos; start = colon + 1) {
-      f.push_back(line.substr(start, colon - start));
-    }
-    f.push_back(line.substr(start));
-    if (f.size() == 7 && f[2] == std::to_string(uid)) {
-      f[5] = home;
-      f[6] = "/bin/sh";
-      line = f[0] + ":" + f[1] + ":" + f[2] + ":" + f[3] + ":" + f[4] + ":" + f[5] + ":" + f[6];
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind(prefix, 0) == 0) {
+      line = prefix + "x:" + std::to_string(me->pw_uid) + ":" + std::to_string(me->pw_gid) + ":" +
+             me->pw_gecos + ":" + home + ":/bin/sh";
       found = true;
     }
     out << line << "\n";
@@ -111,7 +105,7 @@ Sshd::Sshd(SshdOptions options) : options_(std::move(options)) {
   }
   fs::copy_file(client_key() + ".pub", dir_ + "/authorized_keys");
   fs::create_directories(dir_ + "/home");
-  if (getuid() == 0 && WriteTestPasswd(dir_ + "/passwd", getuid(), dir_ + "/home")) {
+  if (getuid() == 0 && WriteTestPasswd(dir_ + "/passwd", dir_ + "/home")) {
     passwd_ = dir_ + "/passwd";
   }
   port_ = FreePort();
@@ -208,6 +202,14 @@ std::string Sshd::TrustingKnownHosts() const {
   const std::string path = dir_ + "/known_hosts_trusting";
   std::ofstream(path) << "[" << options_.listen_address << "]:" << port_ << " " << ReadAll(host_key_pub());
   return path;
+}
+
+std::string Sshd::MatrixTarget(const std::string& name, const std::string& workdir) const {
+  const passwd* me = getpwuid(getuid());
+  return "  - name: " + name + "\n    kind: ssh\n    host: " + options_.listen_address + "\n    port: " +
+         std::to_string(port_) + "\n    user: " + (me ? me->pw_name : "root") + "\n    identity: " + client_key() +
+         "\n    known_hosts: " + TrustingKnownHosts() + "\n    host_key: strict\n    connect_timeout: 3s\n" +
+         "    workdir: " + workdir + "\n";
 }
 
 TargetConfig Sshd::Config(const std::string& name) const {

@@ -49,6 +49,8 @@ class Sshd {
   std::string TrustingKnownHosts() const;
   // An ssh target reaching this server with every field explicit and the key trusted.
   TargetConfig Config(const std::string& name) const;
+  // The same as an entry of a matrix file's `targets:` list (YAML, ends with a newline).
+  std::string MatrixTarget(const std::string& name, const std::string& workdir) const;
 
  private:
   bool Launch();
